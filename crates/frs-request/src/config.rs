@@ -1,0 +1,311 @@
+//! Where requests go and who sends them.
+
+use std::fmt;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use frs_types::{EnterpriseProjectId, ProjectId, Region};
+use http::uri::{Authority, Scheme};
+use http::{HeaderName, HeaderValue};
+
+use crate::credentials::Credentials;
+use crate::error::BuildError;
+use crate::operation::{Body, Operation, RequestSpec};
+use crate::retry::RetryPolicy;
+use crate::sign::{self, encode};
+
+/// The default `User-Agent`, naming this SDK and its version.
+pub const DEFAULT_USER_AGENT: &str = concat!("frs-rust-sdk/", env!("CARGO_PKG_VERSION"));
+
+/// The base URL of the service: `http(s)://host[:port]`, with no path.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    scheme: Scheme,
+    authority: Authority,
+}
+
+impl Endpoint {
+    /// Parses `https://face.cn-north-4.myhuaweicloud.com` or `http://127.0.0.1:8080`.
+    ///
+    /// The authority is kept verbatim: it is what `Host` carries and what is signed.
+    ///
+    /// # Errors
+    /// [`BuildError::Endpoint`] for another scheme, a missing host, user info, a path, a
+    /// query or a fragment.
+    pub fn parse(url: &str) -> Result<Self, BuildError> {
+        let err = |reason| BuildError::Endpoint { endpoint: url.to_owned(), reason };
+        let url_trimmed = url.strip_suffix('/').unwrap_or(url);
+        let uri: http::Uri = url_trimmed.parse().map_err(|_| err("not a valid URL"))?;
+        let scheme = uri.scheme().cloned().ok_or_else(|| err("the scheme (https://) is missing"))?;
+        if scheme != Scheme::HTTPS && scheme != Scheme::HTTP {
+            return Err(err("the scheme must be http or https"));
+        }
+        let authority = uri.authority().cloned().ok_or_else(|| err("the host is missing"))?;
+        if authority.host().is_empty() {
+            return Err(err("the host is missing"));
+        }
+        if authority.as_str().contains('@') {
+            return Err(err("user information is not allowed"));
+        }
+        if uri.path_and_query().is_some_and(|pq| pq.as_str() != "/" && !pq.as_str().is_empty()) {
+            return Err(err("the endpoint must not have a path or query"));
+        }
+        if url.contains('#') {
+            return Err(err("the endpoint must not have a fragment"));
+        }
+        Ok(Self { scheme, authority })
+    }
+
+    /// The endpoint of a region: `https://face.{region}.myhuaweicloud.com`.
+    pub fn for_region(region: &Region) -> Self {
+        Self {
+            scheme: Scheme::HTTPS,
+            // A validated region id always forms a valid authority.
+            authority: Authority::try_from(format!("face.{}.myhuaweicloud.com", region.id()))
+                .unwrap_or_else(|_| Authority::from_static("invalid.region")),
+        }
+    }
+
+    /// The scheme, `http` or `https`.
+    pub fn scheme(&self) -> &Scheme {
+        &self.scheme
+    }
+
+    /// `host[:port]`, verbatim.
+    pub fn authority(&self) -> &Authority {
+        &self.authority
+    }
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Endpoint({self})")
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://{}", self.scheme, self.authority)
+    }
+}
+
+impl std::str::FromStr for Endpoint {
+    type Err = BuildError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+/// Everything needed to turn an operation into a request: endpoint, project, credentials,
+/// optional enterprise project, user agent and retry policy.
+///
+/// A `Config` is cheap to clone and shared by every call; it does no I/O.
+///
+/// ```
+/// use frs_request::{Config, Credentials};
+/// use frs_types::Region;
+///
+/// let config = Config::for_region(
+///     &Region::CN_NORTH_4,
+///     "0a1b2c3d4e5f60718293a4b5c6d7e8f9".parse()?,
+///     Credentials::access_key("MY-AK", "MY-SK"),
+/// );
+/// assert_eq!(config.endpoint().to_string(), "https://face.cn-north-4.myhuaweicloud.com");
+/// assert!(!format!("{config:?}").contains("MY-SK"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Config {
+    endpoint: Endpoint,
+    project_id: ProjectId,
+    credentials: Credentials,
+    enterprise_project_id: Option<EnterpriseProjectId>,
+    user_agent: HeaderValue,
+    retry: RetryPolicy,
+}
+
+impl Config {
+    /// A configuration for an explicit endpoint (a private endpoint, the emulator, …).
+    pub fn new(endpoint: Endpoint, project_id: ProjectId, credentials: Credentials) -> Self {
+        Self {
+            endpoint,
+            project_id,
+            credentials,
+            enterprise_project_id: None,
+            user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// A configuration for a region's public endpoint.
+    pub fn for_region(region: &Region, project_id: ProjectId, credentials: Credentials) -> Self {
+        Self::new(Endpoint::for_region(region), project_id, credentials)
+    }
+
+    /// Bills calls to an enterprise project (`Enterprise-Project-Id` header).
+    #[must_use]
+    pub fn with_enterprise_project_id(mut self, id: EnterpriseProjectId) -> Self {
+        self.enterprise_project_id = Some(id);
+        self
+    }
+
+    /// Replaces the `User-Agent` (it is signed like every other header).
+    ///
+    /// # Errors
+    /// [`BuildError::Header`] when the text cannot be a header value.
+    pub fn with_user_agent(mut self, user_agent: &str) -> Result<Self, BuildError> {
+        self.user_agent =
+            HeaderValue::from_str(user_agent).map_err(|_| BuildError::Header { name: "User-Agent" })?;
+        Ok(self)
+    }
+
+    /// Replaces the retry policy used by the execute loops.
+    #[must_use]
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Replaces the credentials (e.g. with a refreshed token).
+    #[must_use]
+    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// The endpoint.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// The project id put in every path.
+    pub fn project_id(&self) -> &ProjectId {
+        &self.project_id
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// The enterprise project, if set.
+    pub fn enterprise_project_id(&self) -> Option<&EnterpriseProjectId> {
+        self.enterprise_project_id.as_ref()
+    }
+
+    /// The retry policy.
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// Builds the signed (or token-authenticated) request for `op` at time `now`.
+    ///
+    /// The path is made of percent-encoded segments, the query is written in canonical
+    /// order, and with AK/SK the signature covers exactly the bytes that are sent. Call it
+    /// again for every attempt: each gets a fresh `X-Sdk-Date`.
+    ///
+    /// # Errors
+    /// [`BuildError`] when the operation's input is invalid or the request cannot be signed.
+    pub fn prepare<O: Operation + ?Sized>(
+        &self,
+        op: &O,
+        now: SystemTime,
+    ) -> Result<http::Request<Bytes>, BuildError> {
+        let spec = op.request_spec()?;
+        self.build(spec, now)
+    }
+
+    fn build(&self, spec: RequestSpec, now: SystemTime) -> Result<http::Request<Bytes>, BuildError> {
+        let mut path = format!("/{}/{}", spec.version.as_str(), encode(self.project_id.as_str()));
+        for segment in &spec.segments {
+            path.push('/');
+            path.push_str(&encode(segment));
+        }
+        let query = sign::canonical_query_string(&spec.query);
+        let target = if query.is_empty() { path } else { format!("{path}?{query}") };
+        let uri = http::Uri::builder()
+            .scheme(self.endpoint.scheme.clone())
+            .authority(self.endpoint.authority.clone())
+            .path_and_query(target)
+            .build()
+            .map_err(|_| BuildError::Sign(sign::SignError::InvalidUri))?;
+
+        let (content_type, body) = match spec.body {
+            Body::Empty => (HeaderValue::from_static("application/json"), Bytes::new()),
+            Body::Json(bytes) => (HeaderValue::from_static("application/json"), bytes),
+            Body::Multipart { boundary, bytes } => (
+                HeaderValue::try_from(format!("multipart/form-data; boundary={boundary}"))
+                    .map_err(|_| BuildError::Header { name: "Content-Type" })?,
+                bytes,
+            ),
+        };
+        let mut req = http::Request::builder()
+            .method(spec.method)
+            .uri(uri)
+            .body(body)
+            .map_err(|_| BuildError::Sign(sign::SignError::InvalidUri))?;
+        let headers = req.headers_mut();
+        headers.insert(http::header::CONTENT_TYPE, content_type);
+        headers.insert(http::header::USER_AGENT, self.user_agent.clone());
+        if let Some(id) = &self.enterprise_project_id {
+            headers.insert(
+                HeaderName::from_static("enterprise-project-id"),
+                HeaderValue::try_from(id.as_str())
+                    .map_err(|_| BuildError::Header { name: "Enterprise-Project-Id" })?,
+            );
+        }
+        match &self.credentials {
+            Credentials::Token(token) => {
+                let mut value = HeaderValue::try_from(token.expose())
+                    .map_err(|_| BuildError::Header { name: "X-Auth-Token" })?;
+                value.set_sensitive(true);
+                headers.insert(HeaderName::from_static("x-auth-token"), value);
+            }
+            Credentials::AccessKey { access_key, secret_key, security_token } => {
+                // The official SDK's BasicCredentials send (and sign) the project id too.
+                headers.insert(
+                    HeaderName::from_static("x-project-id"),
+                    HeaderValue::try_from(self.project_id.as_str())
+                        .map_err(|_| BuildError::Header { name: "X-Project-Id" })?,
+                );
+                if let Some(token) = security_token {
+                    let mut value = HeaderValue::try_from(token.expose())
+                        .map_err(|_| BuildError::Header { name: "X-Security-Token" })?;
+                    value.set_sensitive(true);
+                    headers.insert(HeaderName::from_static("x-security-token"), value);
+                }
+                if access_key.is_empty() || access_key.chars().any(|c| !c.is_ascii_graphic() || c == ',') {
+                    return Err(BuildError::Header { name: "Authorization" });
+                }
+                sign::sign_http_request(&mut req, access_key, secret_key, now)?;
+            }
+        }
+        Ok(req)
+    }
+
+    /// Builds a request for an arbitrary method and path under this configuration; used by
+    /// operations and tools that need a request shape of their own.
+    ///
+    /// # Errors
+    /// As [`Config::prepare`].
+    pub fn prepare_spec(
+        &self,
+        spec: RequestSpec,
+        now: SystemTime,
+    ) -> Result<http::Request<Bytes>, BuildError> {
+        self.build(spec, now)
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("endpoint", &self.endpoint)
+            .field("project_id", &self.project_id)
+            .field("credentials", &self.credentials)
+            .field("enterprise_project_id", &self.enterprise_project_id)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}

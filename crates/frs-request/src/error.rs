@@ -1,0 +1,297 @@
+//! One error type for every operation, generic over the transport's own error.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use frs_types::{ErrorCode, ValidationError};
+use http::StatusCode;
+
+use crate::sign::SignError;
+
+/// Why an operation failed.
+///
+/// - [`Error::Build`]: the input is invalid; nothing was sent.
+/// - [`Error::Transport`]: the request may not have reached the service, or its answer was
+///   lost (connect failure, timeout, body over the cap); `T` is the transport's own error.
+/// - [`Error::Service`]: the service (or its API gateway) answered with an error code.
+/// - [`Error::Decode`]: an answer arrived but is not what the service sends — an HTML page
+///   from a proxy, a truncated body — with a snippet of what came.
+///
+/// `Display` carries the code, message and request id; no secret is ever part of it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error<T = Infallible> {
+    /// Bad input, rejected before any I/O.
+    #[error(transparent)]
+    Build(#[from] BuildError),
+    /// The transport failed.
+    #[error("transport error: {0}")]
+    Transport(#[source] T),
+    /// The service answered with an error.
+    #[error(transparent)]
+    Service(Box<ServiceError>),
+    /// The answer could not be decoded.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+}
+
+impl<T> Error<T> {
+    /// The service's error, when the service answered with one.
+    pub fn service(&self) -> Option<&ServiceError> {
+        match self {
+            Self::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The service's error code, when the service answered with one.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        self.service().map(|e| &e.code)
+    }
+
+    /// The HTTP status of the answer, when one arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Service(e) => Some(e.status),
+            Self::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The request id the service gave the failed call, for a support ticket.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Service(e) => e.request_id.as_deref(),
+            Self::Decode(e) => e.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the same request might succeed if sent again later: throttling, a transient
+    /// server or gateway failure, or a transport failure. Input errors never are.
+    ///
+    /// Whether it is *safe* to resend also depends on the operation's idempotency; the
+    /// [`RetryPolicy`](crate::RetryPolicy) weighs both.
+    pub fn is_retryable(&self) -> bool
+    where
+        T: TransportError,
+    {
+        match self {
+            Self::Build(_) => false,
+            Self::Transport(e) => !matches!(e.kind(), TransportErrorKind::BodyTooLarge),
+            Self::Service(e) => e.code.is_retryable() || is_transient_status(e.status),
+            Self::Decode(e) => is_transient_status(e.status),
+        }
+    }
+
+    /// Replaces the transport error type; used to lift errors that cannot come from a
+    /// transport (building, parsing) into a transport's error type.
+    pub fn map_transport<U>(self, f: impl FnOnce(T) -> U) -> Error<U> {
+        match self {
+            Self::Build(e) => Error::Build(e),
+            Self::Transport(e) => Error::Transport(f(e)),
+            Self::Service(e) => Error::Service(e),
+            Self::Decode(e) => Error::Decode(e),
+        }
+    }
+}
+
+impl Error<Infallible> {
+    /// Lifts an error that involved no transport into any transport's error type.
+    pub fn into_transport<U>(self) -> Error<U> {
+        self.map_transport(|never| match never {})
+    }
+}
+
+impl<T> From<ValidationError> for Error<T> {
+    fn from(e: ValidationError) -> Self {
+        Self::Build(BuildError::Invalid(e))
+    }
+}
+
+/// 429 and the 5xx statuses that mean "try again" (502, 503, 504) — or a plain 500.
+pub(crate) fn is_transient_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
+}
+
+/// Invalid input, found while building a request: nothing was sent.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A value broke one of the service's rules; the error names the field and the rule.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The request could not be signed.
+    #[error("cannot sign the request: {0}")]
+    Sign(#[from] SignError),
+    /// The endpoint is not `http(s)://host[:port]`.
+    #[error("invalid endpoint {endpoint:?}: {reason}")]
+    Endpoint {
+        /// The rejected endpoint.
+        endpoint: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A header value cannot be sent (e.g. a token with a line break). The value is not
+    /// repeated here, since it may be a secret.
+    #[error("the value of header {name} cannot be sent over HTTP (control or non-ASCII characters)")]
+    Header {
+        /// The header's name.
+        name: &'static str,
+    },
+    /// The body could not be serialised.
+    #[error("cannot serialise the request body: {0}")]
+    Body(String),
+}
+
+/// An error answer of the service or of the API gateway in front of it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The error code, typed (`ErrorCode::Unknown` keeps an unknown code verbatim).
+    pub code: ErrorCode,
+    /// The code exactly as sent (e.g. the older gateway prefix `APIG.0301`).
+    pub raw_code: String,
+    /// The service's message (`error_msg`).
+    pub message: String,
+    /// The request id: the `X-Request-Id` header, else the gateway's `request_id` field.
+    pub request_id: Option<String>,
+    /// How long the service asked us to wait (`Retry-After` in seconds), if it did.
+    pub retry_after: Option<Duration>,
+    /// The whole body, as received.
+    pub body: Bytes,
+}
+
+impl fmt::Debug for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceError")
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("request_id", &self.request_id)
+            .field("retry_after", &self.retry_after)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (HTTP {}): {}", self.raw_code, self.status.as_u16(), self.message.trim())?;
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+/// An answer that is not what the service sends.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// What was wrong with the body.
+    pub reason: String,
+    /// The start of the body as text (at most [`DecodeError::SNIPPET_LEN`] bytes).
+    pub snippet: String,
+    /// The `X-Request-Id` header, if any.
+    pub request_id: Option<String>,
+    /// The content type of the answer, if any.
+    pub content_type: Option<String>,
+}
+
+impl DecodeError {
+    /// How much of a body goes into [`DecodeError::snippet`].
+    pub const SNIPPET_LEN: usize = 256;
+
+    pub(crate) fn new(
+        status: StatusCode,
+        reason: impl Into<String>,
+        body: &[u8],
+        headers: &http::HeaderMap,
+    ) -> Self {
+        Self {
+            status,
+            reason: reason.into(),
+            snippet: snippet(body),
+            request_id: header_text(headers, "x-request-id"),
+            content_type: header_text(headers, "content-type"),
+        }
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("reason", &self.reason)
+            .field("snippet", &self.snippet)
+            .field("request_id", &self.request_id)
+            .field("content_type", &self.content_type)
+            .finish()
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unexpected HTTP {} answer: {}", self.status.as_u16(), self.reason)?;
+        if let Some(ct) = &self.content_type {
+            write!(f, " (content-type {ct})")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        write!(f, "; body starts: {:?}", self.snippet)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+pub(crate) fn header_text(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+/// The first [`DecodeError::SNIPPET_LEN`] bytes of `body` as text, cut at a character
+/// boundary, with `…` when cut.
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(DecodeError::SNIPPET_LEN + 4)]);
+    let mut end = text.len().min(DecodeError::SNIPPET_LEN);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut s = text[..end].to_owned();
+    if body.len() > end {
+        s.push('…');
+    }
+    s
+}
+
+/// The broad kinds of transport failure, which decide whether a retry is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made: the request was not sent, so resending is always safe.
+    Connect,
+    /// A timeout; the service may or may not have acted on the request.
+    Timeout,
+    /// The answer's body was larger than the client's cap; it was not read.
+    BodyTooLarge,
+    /// Anything else (connection reset, protocol error).
+    Other,
+}
+
+/// What the core needs to know about a transport's error.
+pub trait TransportError: std::error::Error + Send + Sync + 'static {
+    /// The kind of failure.
+    fn kind(&self) -> TransportErrorKind;
+}
+
+impl TransportError for Infallible {
+    fn kind(&self) -> TransportErrorKind {
+        match *self {}
+    }
+}

@@ -1,0 +1,55 @@
+//! The sans-IO core of the Huawei Cloud Face Recognition Service (FRS) SDK.
+//!
+//! It turns typed operations into `http::Request<Bytes>` values, signed or
+//! token-authenticated, and `http::Response<Bytes>` values back into typed results. It
+//! opens no socket, reads no clock and never sleeps: time and sleeping are arguments, so
+//! the core embeds in any runtime. `frs-reqwest` (async) and `frs-ureq` (blocking) are thin
+//! transports over it; any closure `Fn(http::Request<Bytes>) -> Result<http::Response<Bytes>, E>`
+//! is a transport too.
+//!
+//! - [`Config`], [`Credentials`], [`Endpoint`]: where requests go and who sends them;
+//! - [`sign`]: the `SDK-HMAC-SHA256` signer (and verifier) as pure functions;
+//! - [`Operation`] and the operations, grouped as the service groups them ([`faces`]);
+//! - [`Error`]: one error type — bad input, transport, service error code, undecodable answer;
+//! - [`RetryPolicy`] and the execute loops [`execute_blocking`] / [`execute_async`].
+//!
+//! ```
+//! use std::time::SystemTime;
+//! use frs_request::{faces::DeleteFaces, Config, Credentials, Operation};
+//! use frs_types::Region;
+//!
+//! let config = Config::for_region(&Region::CN_NORTH_4, "0a1b2c3d4e5f".parse()?,
+//!                                 Credentials::access_key("MY-AK", "MY-SK"));
+//! let op = DeleteFaces::by_external_image_id("showFaceSet".parse()?, "imageID".parse()?);
+//! let request = op.to_request(&config, SystemTime::now())?;   // signed, ready to send
+//! assert!(request.headers().contains_key("authorization"));
+//! assert!(!format!("{request:?}").contains("Signature="));       // sensitive headers are hidden
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![deny(missing_docs)]
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod config;
+mod credentials;
+mod error;
+mod execute;
+pub mod faces;
+mod operation;
+pub mod response;
+mod retry;
+pub mod sdk_date;
+mod secret;
+pub mod sign;
+mod transport;
+
+pub use config::{Config, DEFAULT_USER_AGENT, Endpoint};
+pub use credentials::Credentials;
+pub use error::{BuildError, DecodeError, Error, ServiceError, TransportError, TransportErrorKind};
+pub use execute::{Attempts, Step, execute_async, execute_blocking};
+pub use operation::{ApiVersion, Body, Idempotency, Operation, Reply, RequestSpec, decode_json};
+pub use retry::{RetryDecision, RetryPolicy};
+pub use secret::Secret;
+pub use transport::{AsyncTransport, BoxSendFuture, DynAsyncTransport, SharedAsyncTransport, SyncTransport};
+
+pub use frs_types as types;

@@ -1,0 +1,183 @@
+//! Reading answers: typed success or typed error, whatever arrives.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use bytes::Bytes;
+use frs_types::ErrorCode;
+use http::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{DecodeError, Error, ServiceError, header_text};
+use crate::operation::{Reply, decode_json};
+
+/// Parses an answer whose success body is JSON.
+///
+/// # Errors
+/// [`Error::Service`] for any non-2xx answer that carries an error code,
+/// [`Error::Decode`] for anything else that is not a valid success body.
+pub fn parse_json<T: DeserializeOwned>(
+    response: http::Response<Bytes>,
+) -> Result<Reply<T>, Error<Infallible>> {
+    let (parts, body) = response.into_parts();
+    if !parts.status.is_success() {
+        return Err(error_from_parts(parts.status, &parts.headers, body));
+    }
+    let value = decode_json(parts.status, &parts.headers, &body).map_err(|e| Error::Decode(Box::new(e)))?;
+    Ok(Reply { value, status: parts.status, request_id: header_text(&parts.headers, "x-request-id") })
+}
+
+/// Turns a non-2xx answer into [`Error::Service`] or, when the body carries no error code
+/// (an HTML page from a proxy, a truncated body), [`Error::Decode`].
+///
+/// The code is looked for as the official SDKs do: `error_code`/`error_msg`, then
+/// `errorCode`/`errorMsg`, then `code`/`message`, then the same pairs one level down (IAM
+/// writes `{"error": {"code": 401, "message": …}}`).
+pub fn error_from_parts(status: StatusCode, headers: &http::HeaderMap, body: Bytes) -> Error<Infallible> {
+    let json: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            let reason = if body.is_empty() {
+                "empty error body".to_owned()
+            } else if e.is_eof() {
+                "truncated JSON error body".to_owned()
+            } else {
+                "error body is not JSON".to_owned()
+            };
+            return Error::Decode(Box::new(DecodeError::new(status, reason, &body, headers)));
+        }
+    };
+    let Some((code, message)) = find_code(&json) else {
+        return Error::Decode(Box::new(DecodeError::new(
+            status,
+            "error body has no error code",
+            &body,
+            headers,
+        )));
+    };
+    let request_id = header_text(headers, "x-request-id")
+        .or_else(|| json.get("request_id").and_then(Value::as_str).map(str::to_owned));
+    let retry_after = header_text(headers, "retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    Error::Service(Box::new(ServiceError {
+        status,
+        code: ErrorCode::parse(&code),
+        raw_code: code,
+        message,
+        request_id,
+        retry_after,
+        body,
+    }))
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn find_code(json: &Value) -> Option<(String, String)> {
+    const PAIRS: [(&str, &str); 3] =
+        [("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", "message")];
+    let obj = json.as_object()?;
+    let direct = |obj: &serde_json::Map<String, Value>| {
+        PAIRS.iter().find_map(|(c, m)| {
+            let code = obj.get(*c).and_then(text)?;
+            let message = obj.get(*m).and_then(text).unwrap_or_default();
+            Some((code, message))
+        })
+    };
+    direct(obj).or_else(|| obj.values().filter_map(Value::as_object).find_map(direct))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use frs_types::models::faces::DeleteFacesResponse;
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Bytes> {
+        let mut b = http::Response::builder().status(status);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(Bytes::from(body.to_owned())).unwrap()
+    }
+
+    #[test]
+    fn seed_success_and_error() {
+        let ok: Reply<DeleteFacesResponse> = parse_json(response(
+            200,
+            &[("X-Request-Id", "req-1")],
+            r#"{ "face_number": 1, "face_set_id": "T785tx1N", "face_set_name": "showFaceSet" }"#,
+        ))
+        .unwrap();
+        assert_eq!(ok.face_number, Some(1));
+        assert_eq!(ok.face_set_id.as_deref(), Some("T785tx1N"));
+        assert_eq!(ok.request_id.as_deref(), Some("req-1"));
+
+        let err = parse_json::<DeleteFacesResponse>(response(
+            400,
+            &[("X-Request-Id", "req-2")],
+            r#"{ "error_code": "FRS.0402", "error_msg": "External id is not exist, can not delete face" }"#,
+        ))
+        .unwrap_err();
+        let service = err.service().unwrap();
+        assert_eq!(service.code, ErrorCode::FieldNotFound);
+        assert_eq!(service.status, StatusCode::BAD_REQUEST);
+        assert_eq!(service.request_id.as_deref(), Some("req-2"));
+        assert_eq!(
+            err.to_string(),
+            "FRS.0402 (HTTP 400): External id is not exist, can not delete face [request id req-2]"
+        );
+    }
+
+    #[test]
+    fn gateway_and_nested_codes() {
+        let err = parse_json::<Value>(response(
+            429,
+            &[("Retry-After", "3")],
+            r#"{"error_msg":"The throttling threshold has been reached","error_code":"APIGW.0308","request_id":"c506"}"#,
+        ))
+        .unwrap_err();
+        let s = err.service().unwrap();
+        assert_eq!(
+            (s.code.clone(), s.request_id.as_deref(), s.retry_after),
+            (ErrorCode::GatewayThrottled, Some("c506"), Some(Duration::from_secs(3)))
+        );
+        assert!(err.into_transport::<Infallible>().service().is_some());
+
+        let err = parse_json::<Value>(response(
+            401,
+            &[],
+            r#"{"error":{"code":401,"message":"The request you have made requires authentication."}}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), Some(&ErrorCode::Unknown("401".into())));
+    }
+
+    #[test]
+    fn html_and_truncated_bodies_are_decode_errors() {
+        let html = format!(
+            "<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>",
+            "x".repeat(1000)
+        );
+        let err = parse_json::<Value>(response(502, &[("Content-Type", "text/html")], &html)).unwrap_err();
+        let Error::Decode(d) = &err else { panic!("{err:?}") };
+        assert_eq!(d.status, StatusCode::BAD_GATEWAY);
+        assert!(d.snippet.starts_with("<html><head><title>502 Bad Gateway"));
+        assert!(d.snippet.chars().count() <= DecodeError::SNIPPET_LEN + 1);
+        assert!(err.to_string().contains("HTTP 502") && err.to_string().contains("text/html"), "{err}");
+
+        let err = parse_json::<Value>(response(400, &[], r#"{"error_code": "FRS.04"#)).unwrap_err();
+        let Error::Decode(d) = &err else { panic!("{err:?}") };
+        assert_eq!(d.reason, "truncated JSON error body");
+
+        let err =
+            parse_json::<DeleteFacesResponse>(response(200, &[], r#"{"face_number": 1, "#)).unwrap_err();
+        assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    }
+}

@@ -1,0 +1,123 @@
+//! `X-Sdk-Date`: UTC time as `YYYYMMDDTHHMMSSZ`, from a time the caller passes in.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::sign::SignError;
+
+/// Formats `time` as the signer's date, e.g. `20240315T102030Z` (second precision, UTC).
+///
+/// # Errors
+/// [`SignError::ClockBeforeEpoch`] for a time before 1970 or after year 9999.
+pub fn format_sdk_date(time: SystemTime) -> Result<String, SignError> {
+    let secs = time.duration_since(UNIX_EPOCH).map_err(|_| SignError::ClockBeforeEpoch)?.as_secs();
+    let days = i64::try_from(secs / 86_400).map_err(|_| SignError::ClockBeforeEpoch)?;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    if y > 9999 {
+        return Err(SignError::ClockBeforeEpoch);
+    }
+    Ok(format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60))
+}
+
+/// Parses a well-formed `YYYYMMDDTHHMMSSZ` date (exactly 16 characters).
+///
+/// The official signer's parser is lenient (`2024315T102030Z` is read as 2024-03-15); we
+/// accept only the full form, which is the only one any client generates.
+///
+/// # Errors
+/// [`SignError::InvalidDate`] for anything else.
+pub fn parse_sdk_date(text: &str) -> Result<SystemTime, SignError> {
+    let invalid = || SignError::InvalidDate { value: text.chars().take(32).collect() };
+    let b = text.as_bytes();
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return Err(invalid());
+    }
+    let num = |r: std::ops::Range<usize>| -> Result<u32, SignError> {
+        let part = &b[r];
+        if !part.iter().all(u8::is_ascii_digit) {
+            return Err(invalid());
+        }
+        Ok(part.iter().fold(0, |acc, d| acc * 10 + u32::from(d - b'0')))
+    };
+    let (y, m, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
+    let (hh, mm, ss) = (num(9..11)?, num(11..13)?, num(13..15)?);
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || hh > 23 || mm > 59 || ss > 59 {
+        return Err(invalid());
+    }
+    let days = days_from_civil(i64::from(y), m, d);
+    let secs = u64::try_from(days).map_err(|_| invalid())? * 86_400 + u64::from(hh * 3600 + mm * 60 + ss);
+    Ok(UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+fn is_leap(y: u32) -> bool {
+    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
+}
+
+fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// Howard Hinnant's algorithms (public domain), proleptic Gregorian calendar.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn known_dates() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_710_498_030);
+        assert_eq!(format_sdk_date(t).unwrap(), "20240315T102030Z");
+        assert_eq!(format_sdk_date(UNIX_EPOCH).unwrap(), "19700101T000000Z");
+        assert_eq!(parse_sdk_date("20240315T102030Z").unwrap(), t);
+        assert_eq!(format_sdk_date(parse_sdk_date("20000229T235959Z").unwrap()).unwrap(), "20000229T235959Z");
+        for bad in [
+            "2024315T102030Z",
+            "20240315 102030Z",
+            "20230229T000000Z",
+            "20240315T246030Z",
+            "20240315T102030z",
+            "",
+        ] {
+            assert!(parse_sdk_date(bad).is_err(), "{bad}");
+        }
+        assert!(format_sdk_date(UNIX_EPOCH - Duration::from_secs(1)).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn format_then_parse_round_trips(secs in 0u64..253_402_300_799) {
+            let t = UNIX_EPOCH + Duration::from_secs(secs);
+            let text = format_sdk_date(t).unwrap();
+            prop_assert_eq!(text.len(), 16);
+            prop_assert_eq!(parse_sdk_date(&text).unwrap(), t);
+        }
+    }
+}
