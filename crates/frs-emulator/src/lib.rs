@@ -1,1 +1,243 @@
-//! placeholder
+//! A local emulator of Huawei Cloud Face Recognition Service (FRS).
+//!
+//! It serves real HTTP on loopback with the service's semantics, status codes and error
+//! bodies, and checks credentials as Huawei's API gateway does (tokens, and AK/SK
+//! signatures recomputed from the request as it arrived, within ±15 minutes). Tests start
+//! it in-process on `127.0.0.1:0`; faults (error answers, HTML pages from a "proxy",
+//! oversized or truncated bodies, delays, silence) can be injected for the next requests.
+//!
+//! It currently implements face sets seeded through [`Emulator::seed_face_set`] /
+//! [`Emulator::seed_face`] and deletion of faces by field; the remaining operations are
+//! answered with the gateway's `APIGW.0101` until they are added.
+//!
+//! ```
+//! use frs_emulator::{Emulator, EmulatorConfig};
+//!
+//! let emulator = Emulator::start(EmulatorConfig::default())?;
+//! assert!(emulator.endpoint().starts_with("http://127.0.0.1:"));
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+#![deny(missing_docs)]
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod auth;
+mod faults;
+mod http_util;
+mod server;
+mod state;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+pub use faults::Fault;
+use frs_types::models::face_sets::FieldType;
+pub use server::RecordedRequest;
+pub use state::SeededFace;
+
+/// A configured access key pair.
+#[derive(Clone)]
+pub struct AccessKeyPair {
+    /// The access key id.
+    pub access_key: String,
+    /// The secret access key.
+    pub secret_key: String,
+    /// For temporary credentials: the security token every request must carry.
+    pub security_token: Option<String>,
+}
+
+impl std::fmt::Debug for AccessKeyPair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessKeyPair")
+            .field("access_key", &self.access_key)
+            .field("secret_key", &"***")
+            .field("security_token", &self.security_token.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+/// How the emulator is set up.
+#[derive(Clone)]
+pub struct EmulatorConfig {
+    /// The project id every path must carry.
+    pub project_id: String,
+    /// Tokens accepted in `X-Auth-Token`.
+    pub tokens: Vec<String>,
+    /// Access key pairs whose signatures are accepted.
+    pub access_keys: Vec<AccessKeyPair>,
+    /// Accept every request without checking credentials.
+    pub no_auth: bool,
+    /// The allowed difference between `X-Sdk-Date` and the emulator's clock.
+    pub max_clock_skew: Duration,
+    /// Added to the emulator's clock when checking `X-Sdk-Date` (to test skew).
+    pub clock_offset_secs: i64,
+    /// Largest request body accepted (the gateway's 12 MB).
+    pub max_body_bytes: usize,
+}
+
+impl EmulatorConfig {
+    /// The project id of [`EmulatorConfig::default`].
+    pub const DEFAULT_PROJECT_ID: &'static str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+    /// The token of [`EmulatorConfig::default`].
+    pub const DEFAULT_TOKEN: &'static str = "emulator-token";
+    /// The access key of [`EmulatorConfig::default`].
+    pub const DEFAULT_ACCESS_KEY: &'static str = "EMULATORAK0000000001";
+    /// The secret key of [`EmulatorConfig::default`].
+    pub const DEFAULT_SECRET_KEY: &'static str = "emulator-secret-key-0000000000000000000";
+}
+
+impl Default for EmulatorConfig {
+    /// One project, one token and one AK/SK pair (the `DEFAULT_*` constants), 15 minutes
+    /// of allowed skew, 12 MB bodies.
+    fn default() -> Self {
+        Self {
+            project_id: Self::DEFAULT_PROJECT_ID.to_owned(),
+            tokens: vec![Self::DEFAULT_TOKEN.to_owned()],
+            access_keys: vec![AccessKeyPair {
+                access_key: Self::DEFAULT_ACCESS_KEY.to_owned(),
+                secret_key: Self::DEFAULT_SECRET_KEY.to_owned(),
+                security_token: None,
+            }],
+            no_auth: false,
+            max_clock_skew: Duration::from_secs(15 * 60),
+            clock_offset_secs: 0,
+            max_body_bytes: 12 * 1024 * 1024,
+        }
+    }
+}
+
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("project_id", &self.project_id)
+            .field("tokens", &format_args!("[{} token(s)]", self.tokens.len()))
+            .field("access_keys", &self.access_keys)
+            .field("no_auth", &self.no_auth)
+            .field("max_clock_skew", &self.max_clock_skew)
+            .finish_non_exhaustive()
+    }
+}
+
+/// State shared by the server task and the handle.
+pub(crate) struct Shared {
+    pub(crate) config: EmulatorConfig,
+    pub(crate) store: Mutex<state::Store>,
+    pub(crate) faults: Mutex<faults::FaultQueue>,
+    pub(crate) log: Mutex<Vec<RecordedRequest>>,
+}
+
+impl Shared {
+    pub(crate) fn store(&self) -> std::sync::MutexGuard<'_, state::Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A running emulator; it stops when dropped.
+pub struct Emulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Starts an emulator on `127.0.0.1` with a free port, on a thread of its own (so it
+    /// serves blocking and async clients alike).
+    ///
+    /// # Errors
+    /// When no port can be bound or the runtime cannot start.
+    pub fn start(config: EmulatorConfig) -> std::io::Result<Self> {
+        Self::start_on(config, SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// Starts an emulator on `addr`.
+    ///
+    /// # Errors
+    /// When the address cannot be bound or the runtime cannot start.
+    pub fn start_on(config: EmulatorConfig, addr: SocketAddr) -> std::io::Result<Self> {
+        let listener = std::net::TcpListener::bind(addr)?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            config,
+            store: Mutex::new(state::Store::default()),
+            faults: Mutex::new(faults::FaultQueue::default()),
+            log: Mutex::new(Vec::new()),
+        });
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let server_shared = Arc::clone(&shared);
+        let thread = std::thread::Builder::new().name("frs-emulator".into()).spawn(move || {
+            runtime.block_on(async move {
+                match tokio::net::TcpListener::from_std(listener) {
+                    Ok(listener) => server::serve(listener, server_shared, rx).await,
+                    Err(e) => eprintln!("frs-emulator: cannot listen: {e}"),
+                }
+            });
+            runtime.shutdown_timeout(Duration::from_millis(100));
+        })?;
+        Ok(Self { addr, shared, shutdown: Some(tx), thread: Some(thread) })
+    }
+
+    /// The address served.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The endpoint to configure a client with: `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The emulator's configuration.
+    pub fn config(&self) -> &EmulatorConfig {
+        &self.shared.config
+    }
+
+    /// Creates a face set directly (not through the API) with a custom-field schema, and
+    /// returns its id.
+    pub fn seed_face_set(&self, name: &str, fields: &[(&str, FieldType)]) -> String {
+        let fields: BTreeMap<String, FieldType> = fields.iter().map(|(n, t)| ((*n).to_owned(), *t)).collect();
+        self.shared.store().create_face_set(name, state::DEFAULT_CAPACITY, fields)
+    }
+
+    /// Adds a face to a seeded face set and returns its face id; `None` when the set does
+    /// not exist.
+    pub fn seed_face(&self, face_set: &str, face: SeededFace) -> Option<String> {
+        self.shared.store().add_face(face_set, face)
+    }
+
+    /// The number of faces in a face set, `None` when it does not exist.
+    pub fn face_count(&self, face_set: &str) -> Option<usize> {
+        self.shared.store().face_count(face_set)
+    }
+
+    /// Answers the next `times` requests with `fault` instead of serving them.
+    pub fn inject(&self, fault: Fault, times: u32) {
+        self.shared.faults.lock().unwrap_or_else(PoisonError::into_inner).push(fault, times);
+    }
+
+    /// The requests received so far, oldest first (secret header values are redacted).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.log.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator").field("addr", &self.addr).field("config", &self.shared.config).finish()
+    }
+}

@@ -50,6 +50,8 @@ pub use execute::{Attempts, Step, execute_async, execute_blocking};
 pub use operation::{ApiVersion, Body, Idempotency, Operation, Reply, RequestSpec, decode_json};
 pub use retry::{RetryDecision, RetryPolicy};
 pub use secret::Secret;
-pub use transport::{AsyncTransport, BoxSendFuture, DynAsyncTransport, SharedAsyncTransport, SyncTransport};
+pub use transport::{
+    AsyncTransport, BoxSendFuture, DynAsyncTransport, SharedAsyncTransport, SyncTransport, TransportLimits,
+};
 
 pub use frs_types as types;

@@ -121,3 +121,33 @@ impl<E: TransportError> AsyncTransport for SharedAsyncTransport<E> {
         self.0.send_boxed(request)
     }
 }
+
+/// Limits every transport applies, so a slow or hostile peer can neither hang a call nor
+/// exhaust memory. The transports take them as they are; they hold no request logic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportLimits {
+    /// Longest wait for a connection (TCP and TLS).
+    pub connect_timeout: std::time::Duration,
+    /// Longest time for a whole attempt: sending, waiting and reading the answer.
+    pub total_timeout: std::time::Duration,
+    /// Largest answer body read; a larger one fails with
+    /// [`TransportErrorKind::BodyTooLarge`](crate::TransportErrorKind::BodyTooLarge).
+    pub max_response_bytes: u64,
+}
+
+impl TransportLimits {
+    /// The default cap on answer bodies: 16 MiB, well above the largest FRS answer (a
+    /// liveness result with a face picture).
+    pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+}
+
+impl Default for TransportLimits {
+    /// 10 s to connect, 120 s per attempt (the official SDKs wait 60 s + 120 s), 16 MiB.
+    fn default() -> Self {
+        Self {
+            connect_timeout: std::time::Duration::from_secs(10),
+            total_timeout: std::time::Duration::from_secs(120),
+            max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}

@@ -4,6 +4,7 @@
 //! failing call omits all of them and some calls omit what was not asked for.
 
 mod error;
+pub mod face_sets;
 pub mod faces;
 
 pub use error::ErrorBody;

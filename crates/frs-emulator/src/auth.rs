@@ -1,0 +1,69 @@
+//! Credentials checked as Huawei's API gateway checks them.
+
+use std::time::{Duration, SystemTime};
+
+use axum::http::request::Parts;
+use frs_request::Secret;
+use frs_request::sign::{VerifyError, verify};
+use frs_types::ErrorCode;
+
+use crate::EmulatorConfig;
+
+/// Why a request was refused, as the gateway words it.
+pub(crate) struct Refusal {
+    pub(crate) code: ErrorCode,
+    pub(crate) status: u16,
+    pub(crate) message: String,
+}
+
+fn refuse(detail: &str) -> Refusal {
+    Refusal {
+        code: ErrorCode::GatewayIamAuthFailed,
+        status: 401,
+        message: format!("Incorrect IAM authentication information: {detail}"),
+    }
+}
+
+fn now_with_offset(offset: i64) -> SystemTime {
+    let now = SystemTime::now();
+    let shift = Duration::from_secs(offset.unsigned_abs());
+    if offset >= 0 { now + shift } else { now - shift }
+}
+
+/// Checks the request's token or signature.
+pub(crate) fn check(config: &EmulatorConfig, parts: &Parts, body: &[u8]) -> Result<(), Refusal> {
+    if config.no_auth {
+        return Ok(());
+    }
+    if let Some(token) = parts.headers.get("x-auth-token") {
+        let ok = token.to_str().is_ok_and(|t| config.tokens.iter().any(|known| known == t));
+        return if ok { Ok(()) } else { Err(refuse("the token is invalid or expired")) };
+    }
+    if !parts.headers.contains_key("authorization") {
+        return Err(refuse("no X-Auth-Token and no Authorization header"));
+    }
+    let verified = verify(
+        parts,
+        body,
+        |ak| config.access_keys.iter().find(|p| p.access_key == ak).map(|p| Secret::new(p.secret_key.clone())),
+        now_with_offset(config.clock_offset_secs),
+        config.max_clock_skew,
+    )
+    .map_err(|e| match e {
+        VerifyError::Expired => refuse("the signature expired (X-Sdk-Date is more than 15 minutes away)"),
+        VerifyError::UnknownAccessKey => refuse("the access key does not exist"),
+        VerifyError::SignatureMismatch => refuse("verify aksk signature fail"),
+        other => refuse(&other.to_string()),
+    })?;
+    let pair = config.access_keys.iter().find(|p| p.access_key == verified.access_key);
+    if let Some(expected) = pair.and_then(|p| p.security_token.as_deref()) {
+        let sent = parts.headers.get("x-security-token").and_then(|v| v.to_str().ok());
+        if sent != Some(expected) {
+            return Err(refuse("the security token is missing or invalid"));
+        }
+        if !verified.signed_headers.iter().any(|h| h == "x-security-token") {
+            return Err(refuse("the security token must be signed"));
+        }
+    }
+    Ok(())
+}
