@@ -1,1 +1,187 @@
-fn main() {}
+//! Project automation for the FRS workspace, in the cargo-xtask style: run as `cargo xtask <task>`
+//! (an alias in `.cargo/config.toml`), with nothing to install.
+//!
+//! `codegen` regenerates the files derived from `docs/spec/frs-api.json`; with `--check` it
+//! writes nothing and fails with a diff when a committed file is stale. The tests of this crate
+//! run the same check, so `cargo test --workspace` catches stale files too.
+
+mod codegen;
+mod diff;
+mod spec;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: cargo xtask <task> [options]
+
+Tasks:
+  codegen           regenerate the files derived from docs/spec/frs-api.json
+  codegen --check   write nothing; exit 1 with a diff if a generated file is stale
+  help              print this message
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["help" | "--help" | "-h"] | ["codegen", "--help" | "-h"] => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        ["codegen"] => codegen_write(&workspace_root()),
+        ["codegen", "--check"] => codegen_check(&workspace_root()),
+        [] => {
+            eprint!("no task given\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        other => {
+            eprint!("unknown task or option: {}\n\n{USAGE}", other.join(" "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's directory.
+fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+fn codegen_write(root: &Path) -> ExitCode {
+    match codegen::write(root) {
+        Ok(written) if written.is_empty() => {
+            println!("codegen: all generated files are up to date");
+            ExitCode::SUCCESS
+        }
+        Ok(written) => {
+            for path in written {
+                println!("codegen: updated {path}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("codegen: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn codegen_check(root: &Path) -> ExitCode {
+    match codegen::check(root) {
+        Ok(stale) if stale.is_empty() => {
+            println!("codegen: all generated files are up to date");
+            ExitCode::SUCCESS
+        }
+        Ok(stale) => {
+            eprint!("{}", codegen::report(&stale));
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("codegen: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+
+    use super::workspace_root;
+    use crate::codegen::{self, MARKDOWN_HEADER, RUST_HEADER};
+    use crate::spec::{SPEC_PATH, Spec};
+
+    fn load_spec() -> Spec {
+        let text = std::fs::read_to_string(workspace_root().join(SPEC_PATH)).expect("the spec is readable");
+        Spec::parse(&text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The same check as `cargo xtask codegen --check`.
+    #[test]
+    fn generated_files_are_up_to_date() {
+        let stale = codegen::check(&workspace_root()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(stale.is_empty(), "\n{}", codegen::report(&stale));
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let (first, second) = (codegen::generate(&load_spec()), codegen::generate(&load_spec()));
+        assert_eq!(first.len(), second.len());
+        for (a, b) in first.iter().zip(&second) {
+            assert_eq!((a.path, &a.contents), (b.path, &b.contents));
+            let header = if a.path.ends_with(".md") { MARKDOWN_HEADER } else { RUST_HEADER };
+            assert!(a.contents.starts_with(header), "{} lacks the header", a.path);
+            assert!(!a.contents.contains('\r'), "{} has a CR", a.path);
+            assert!(
+                a.contents.ends_with('\n') && !a.contents.ends_with("\n\n"),
+                "{}: one final newline",
+                a.path
+            );
+        }
+    }
+
+    #[test]
+    fn spec_is_canonical_and_round_trips() {
+        let spec = load_spec();
+        let again = Spec::parse(&spec.to_canonical_json()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(spec, again);
+    }
+
+    #[test]
+    fn spec_counts_match_the_service_reference() {
+        let spec = load_spec();
+        let gateway = spec.error_codes.iter().filter(|c| c.code.starts_with("APIGW.")).count();
+        assert_eq!((spec.error_codes.len() - gateway, gateway), (47, 35));
+        assert_eq!(spec.operations.len(), 36);
+        assert_eq!(spec.sdk_method_count(), 35);
+        assert_eq!(spec.endpoint_count(), 17);
+        let extra: Vec<_> = spec.operations.iter().filter(|op| op.sdk_method.is_none()).collect();
+        assert_eq!(extra.len(), 1);
+        assert_eq!(extra[0].query, ["{field_name}"]);
+    }
+
+    #[test]
+    fn invalid_specs_are_refused() {
+        let spec = load_spec();
+        let mut broken = spec.clone();
+        broken.error_codes[1].code = broken.error_codes[0].code.clone();
+        broken.operations[0].group = "misc".into();
+        let error = Spec::parse(&broken.to_canonical_json()).expect_err("two problems");
+        assert!(error.contains("duplicate code"), "{error}");
+        assert!(error.contains("group must be one of"), "{error}");
+        let unknown_field = spec.to_canonical_json().replacen("\"retryable\"", "\"retry\"", 1);
+        assert!(Spec::parse(&unknown_field).is_err());
+    }
+
+    /// The Rust output is already in rustfmt style (repo `rustfmt.toml`), so `cargo fmt
+    /// --check` and the codegen never fight. Skipped when no rustfmt is installed.
+    #[test]
+    fn generated_rust_is_rustfmt_clean() {
+        let root = workspace_root();
+        for file in codegen::generate(&load_spec()).iter().filter(|f| f.path.ends_with(".rs")) {
+            let child = Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into()))
+                .args(["--edition", "2024", "--emit", "stdout", "--config-path"])
+                .arg(root.join("rustfmt.toml"))
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn();
+            let Ok(mut child) = child else {
+                eprintln!("rustfmt not found; skipping the formatting check");
+                return;
+            };
+            child.stdin.take().expect("piped").write_all(file.contents.as_bytes()).expect("rustfmt reads");
+            let output = child.wait_with_output().expect("rustfmt runs");
+            assert!(output.status.success(), "rustfmt failed on {}", file.path);
+            let formatted = String::from_utf8(output.stdout).expect("UTF-8");
+            assert!(
+                formatted == file.contents,
+                "{} is not in rustfmt style:\n{}",
+                file.path,
+                crate::diff::unified(&file.contents, &formatted, "generated", "rustfmt", 100)
+            );
+        }
+    }
+}

@@ -45,7 +45,9 @@ pub(crate) fn check(config: &EmulatorConfig, parts: &Parts, body: &[u8]) -> Resu
     let verified = verify(
         parts,
         body,
-        |ak| config.access_keys.iter().find(|p| p.access_key == ak).map(|p| Secret::new(p.secret_key.clone())),
+        |ak| {
+            config.access_keys.iter().find(|p| p.access_key == ak).map(|p| Secret::new(p.secret_key.clone()))
+        },
         now_with_offset(config.clock_offset_secs),
         config.max_clock_skew,
     )

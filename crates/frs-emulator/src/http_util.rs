@@ -36,7 +36,12 @@ pub(crate) fn frs_error(code: &ErrorCode, message: &str, request_id: &str) -> Re
 }
 
 /// A gateway error: as an FRS error, plus `request_id` in the body.
-pub(crate) fn gateway_error(code: &ErrorCode, status: u16, message: &str, request_id: &str) -> Response<Body> {
+pub(crate) fn gateway_error(
+    code: &ErrorCode,
+    status: u16,
+    message: &str,
+    request_id: &str,
+) -> Response<Body> {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNAUTHORIZED);
     json_response(
         status,

@@ -79,12 +79,14 @@ fn record(shared: &Shared, parts: &http::request::Parts, body_len: usize) -> u64
 
 async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Body> {
     let (parts, body) = req.into_parts();
-    let body = match axum::body::to_bytes(body, shared.config.max_body_bytes).await {
-        Ok(b) => b,
-        Err(_) => {
-            let n = record(&shared, &parts, 0);
-            return gateway_error(&ErrorCode::GatewayRequestError, 413, "Request entity too large.", &request_id(n));
-        }
+    let Ok(body) = axum::body::to_bytes(body, shared.config.max_body_bytes).await else {
+        let n = record(&shared, &parts, 0);
+        return gateway_error(
+            &ErrorCode::GatewayRequestError,
+            413,
+            "Request entity too large.",
+            &request_id(n),
+        );
     };
     let n = record(&shared, &parts, body.len());
     let rid = request_id(n);
@@ -110,7 +112,8 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
                 vec![Ok(first), Err(std::io::Error::other("connection closed by fault injection"))];
             let mut resp = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
             *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json;charset=UTF-8"));
+            resp.headers_mut()
+                .insert("content-type", HeaderValue::from_static("application/json;charset=UTF-8"));
             resp.headers_mut().insert("content-length", HeaderValue::from(declared));
             return resp;
         }
@@ -123,7 +126,9 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
         parts.uri.path().split('/').skip(1).map(frs_request::sign::decode_lossy).collect();
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
     let route = match (&parts.method, segs.as_slice()) {
-        (&Method::DELETE, ["v2", project, "face-sets", set, "faces"]) => Some((*project, Route::DeleteFaces(set))),
+        (&Method::DELETE, ["v2", project, "face-sets", set, "faces"]) => {
+            Some((*project, Route::DeleteFaces(set)))
+        }
         _ => None,
     };
     let Some((project, route)) = route else {
@@ -138,7 +143,11 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
         return gateway_error(&refusal.code, refusal.status, &refusal.message, &rid);
     }
     if project != shared.config.project_id {
-        return frs_error(&ErrorCode::ProjectIdMismatch, "The project id does not match the credentials.", &rid);
+        return frs_error(
+            &ErrorCode::ProjectIdMismatch,
+            "The project id does not match the credentials.",
+            &rid,
+        );
     }
     let query = parts.uri.query().map(frs_request::sign::parse_query).unwrap_or_default();
     match route {
@@ -186,13 +195,21 @@ fn delete_faces(shared: &Shared, set_name: &str, query: &[(String, String)], rid
         "external_image_id" => {
             set.faces.retain(|f| f.external_image_id != value);
             if set.faces.len() == before {
-                return frs_error(&ErrorCode::FieldNotFound, "External id is not exist, can not delete face", rid);
+                return frs_error(
+                    &ErrorCode::FieldNotFound,
+                    "External id is not exist, can not delete face",
+                    rid,
+                );
             }
         }
         "face_id" => {
             set.faces.retain(|f| f.face_id != value);
             if set.faces.len() == before {
-                return frs_error(&ErrorCode::FaceIdNotFound, "The face id is not exist, checkout your input.", rid);
+                return frs_error(
+                    &ErrorCode::FaceIdNotFound,
+                    "The face id is not exist, checkout your input.",
+                    rid,
+                );
             }
         }
         custom => {

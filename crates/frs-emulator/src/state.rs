@@ -70,7 +70,12 @@ impl Store {
             .collect()
     }
 
-    pub(crate) fn create_face_set(&mut self, name: &str, capacity: u64, fields: BTreeMap<String, FieldType>) -> String {
+    pub(crate) fn create_face_set(
+        &mut self,
+        name: &str,
+        capacity: u64,
+        fields: BTreeMap<String, FieldType>,
+    ) -> String {
         let id = self.next_id();
         self.sets.insert(
             name.to_owned(),

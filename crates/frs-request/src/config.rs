@@ -10,7 +10,7 @@ use http::{HeaderName, HeaderValue};
 
 use crate::credentials::Credentials;
 use crate::error::BuildError;
-use crate::operation::{Body, Operation, RequestSpec};
+use crate::operation::{AuthMode, Body, Operation, RequestSpec, Service};
 use crate::retry::RetryPolicy;
 use crate::sign::{self, encode};
 
@@ -56,14 +56,24 @@ impl Endpoint {
         Ok(Self { scheme, authority })
     }
 
+    /// The global IAM endpoint, `https://iam.myhuaweicloud.com`.
+    pub const GLOBAL_IAM: Self =
+        Self { scheme: Scheme::HTTPS, authority: Authority::from_static("iam.myhuaweicloud.com") };
+
     /// The endpoint of a region: `https://face.{region}.myhuaweicloud.com`.
     pub fn for_region(region: &Region) -> Self {
-        Self {
-            scheme: Scheme::HTTPS,
-            // A validated region id always forms a valid authority.
-            authority: Authority::try_from(format!("face.{}.myhuaweicloud.com", region.id()))
-                .unwrap_or_else(|_| Authority::from_static("invalid.region")),
-        }
+        Self::https(&region.endpoint())
+    }
+
+    /// The IAM endpoint of a region (see [`Region::iam_endpoint`]).
+    pub fn iam_for_region(region: &Region) -> Self {
+        Self::https(&region.iam_endpoint())
+    }
+
+    /// Parses an endpoint made from a validated region id; such an id always forms a valid
+    /// host name, so the fallback is never taken.
+    fn https(url: &str) -> Self {
+        Self::parse(url).unwrap_or(Self::GLOBAL_IAM)
     }
 
     /// The scheme, `http` or `https`.
@@ -117,6 +127,7 @@ impl std::str::FromStr for Endpoint {
 #[derive(Clone)]
 pub struct Config {
     endpoint: Endpoint,
+    iam_endpoint: Endpoint,
     project_id: ProjectId,
     credentials: Credentials,
     enterprise_project_id: Option<EnterpriseProjectId>,
@@ -129,6 +140,7 @@ impl Config {
     pub fn new(endpoint: Endpoint, project_id: ProjectId, credentials: Credentials) -> Self {
         Self {
             endpoint,
+            iam_endpoint: Endpoint::GLOBAL_IAM,
             project_id,
             credentials,
             enterprise_project_id: None,
@@ -139,7 +151,22 @@ impl Config {
 
     /// A configuration for a region's public endpoint.
     pub fn for_region(region: &Region, project_id: ProjectId, credentials: Credentials) -> Self {
-        Self::new(Endpoint::for_region(region), project_id, credentials)
+        let mut config = Self::new(Endpoint::for_region(region), project_id, credentials);
+        config.iam_endpoint = Endpoint::iam_for_region(region);
+        config
+    }
+
+    /// Replaces the IAM endpoint used for tokens and project discovery (by default the
+    /// region's, or the global `https://iam.myhuaweicloud.com`).
+    #[must_use]
+    pub fn with_iam_endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.iam_endpoint = endpoint;
+        self
+    }
+
+    /// The IAM endpoint.
+    pub fn iam_endpoint(&self) -> &Endpoint {
+        &self.iam_endpoint
     }
 
     /// Bills calls to an enterprise project (`Enterprise-Project-Id` header).
@@ -216,45 +243,69 @@ impl Config {
     }
 
     fn build(&self, spec: RequestSpec, now: SystemTime) -> Result<http::Request<Bytes>, BuildError> {
-        let mut path = format!("/{}/{}", spec.version.as_str(), encode(self.project_id.as_str()));
+        let (endpoint, mut path) = match spec.service {
+            Service::Frs(version) => {
+                (&self.endpoint, format!("/{}/{}", version.as_str(), encode(self.project_id.as_str())))
+            }
+            Service::Iam => (&self.iam_endpoint, String::new()),
+        };
         for segment in &spec.segments {
             path.push('/');
             path.push_str(&encode(segment));
         }
         let query = sign::canonical_query_string(&spec.query);
         let target = if query.is_empty() { path } else { format!("{path}?{query}") };
+        let invalid_uri = || BuildError::Sign(sign::SignError::InvalidUri);
         let uri = http::Uri::builder()
-            .scheme(self.endpoint.scheme.clone())
-            .authority(self.endpoint.authority.clone())
+            .scheme(endpoint.scheme.clone())
+            .authority(endpoint.authority.clone())
             .path_and_query(target)
             .build()
-            .map_err(|_| BuildError::Sign(sign::SignError::InvalidUri))?;
+            .map_err(|_| invalid_uri())?;
 
+        let is_frs = matches!(spec.service, Service::Frs(_));
         let (content_type, body) = match spec.body {
-            Body::Empty => (HeaderValue::from_static("application/json"), Bytes::new()),
-            Body::Json(bytes) => (HeaderValue::from_static("application/json"), bytes),
+            // The official FRS client sends a JSON Content-Type even without a body.
+            Body::Empty if is_frs => (Some(HeaderValue::from_static("application/json")), Bytes::new()),
+            Body::Empty => (None, Bytes::new()),
+            Body::Json(bytes) if is_frs => (Some(HeaderValue::from_static("application/json")), bytes),
+            // IAM's documented Content-Type.
+            Body::Json(bytes) => (Some(HeaderValue::from_static("application/json;charset=utf8")), bytes),
             Body::Multipart { boundary, bytes } => (
-                HeaderValue::try_from(format!("multipart/form-data; boundary={boundary}"))
-                    .map_err(|_| BuildError::Header { name: "Content-Type" })?,
+                Some(
+                    HeaderValue::try_from(format!("multipart/form-data; boundary={boundary}"))
+                        .map_err(|_| BuildError::Header { name: "Content-Type" })?,
+                ),
                 bytes,
             ),
         };
-        let mut req = http::Request::builder()
-            .method(spec.method)
-            .uri(uri)
-            .body(body)
-            .map_err(|_| BuildError::Sign(sign::SignError::InvalidUri))?;
+        let mut req =
+            http::Request::builder().method(spec.method).uri(uri).body(body).map_err(|_| invalid_uri())?;
         let headers = req.headers_mut();
-        headers.insert(http::header::CONTENT_TYPE, content_type);
+        if let Some(content_type) = content_type {
+            headers.insert(http::header::CONTENT_TYPE, content_type);
+        }
         headers.insert(http::header::USER_AGENT, self.user_agent.clone());
-        if let Some(id) = &self.enterprise_project_id {
+        if let (true, Some(id)) = (is_frs, &self.enterprise_project_id) {
             headers.insert(
                 HeaderName::from_static("enterprise-project-id"),
                 HeaderValue::try_from(id.as_str())
                     .map_err(|_| BuildError::Header { name: "Enterprise-Project-Id" })?,
             );
         }
-        match &self.credentials {
+        if spec.auth == AuthMode::Anonymous {
+            return Ok(req);
+        }
+        let provided;
+        let credentials = match &self.credentials {
+            Credentials::Password(provider) => {
+                provided = Credentials::Token(provider.current(now).ok_or(BuildError::NoToken)?);
+                &provided
+            }
+            other => other,
+        };
+        match credentials {
+            Credentials::Password(_) => return Err(BuildError::NoToken),
             Credentials::Token(token) => {
                 let mut value = HeaderValue::try_from(token.expose())
                     .map_err(|_| BuildError::Header { name: "X-Auth-Token" })?;
@@ -262,12 +313,14 @@ impl Config {
                 headers.insert(HeaderName::from_static("x-auth-token"), value);
             }
             Credentials::AccessKey { access_key, secret_key, security_token } => {
-                // The official SDK's BasicCredentials send (and sign) the project id too.
-                headers.insert(
-                    HeaderName::from_static("x-project-id"),
-                    HeaderValue::try_from(self.project_id.as_str())
-                        .map_err(|_| BuildError::Header { name: "X-Project-Id" })?,
-                );
+                if is_frs {
+                    // The official SDK's BasicCredentials send (and sign) the project id too.
+                    headers.insert(
+                        HeaderName::from_static("x-project-id"),
+                        HeaderValue::try_from(self.project_id.as_str())
+                            .map_err(|_| BuildError::Header { name: "X-Project-Id" })?,
+                    );
+                }
                 if let Some(token) = security_token {
                     let mut value = HeaderValue::try_from(token.expose())
                         .map_err(|_| BuildError::Header { name: "X-Security-Token" })?;
@@ -301,6 +354,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("endpoint", &self.endpoint)
+            .field("iam_endpoint", &self.iam_endpoint)
             .field("project_id", &self.project_id)
             .field("credentials", &self.credentials)
             .field("enterprise_project_id", &self.enterprise_project_id)

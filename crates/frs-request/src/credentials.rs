@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::secret::Secret;
+use crate::token::TokenProvider;
 
 /// The credentials a [`Config`](crate::Config) signs or authenticates requests with.
 ///
@@ -13,6 +14,9 @@ use crate::secret::Secret;
 pub enum Credentials {
     /// An IAM user token, sent as `X-Auth-Token` (nothing is signed).
     Token(Secret),
+    /// User tokens obtained with a password by a [`TokenProvider`], cached and refreshed by
+    /// the execute loops, and sent as `X-Auth-Token`.
+    Password(TokenProvider),
     /// A permanent or temporary access key pair; every request is signed with
     /// `SDK-HMAC-SHA256`.
     AccessKey {
@@ -27,6 +31,11 @@ pub enum Credentials {
 }
 
 impl Credentials {
+    /// Tokens obtained with an IAM user's password (see [`TokenProvider`]).
+    pub fn password(credentials: crate::iam::PasswordCredentials) -> Self {
+        Self::Password(TokenProvider::new(credentials))
+    }
+
     /// Token authentication (`X-Auth-Token`).
     pub fn token(token: impl Into<String>) -> Self {
         Self::Token(Secret::new(token))
@@ -65,6 +74,7 @@ impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Token(_) => f.write_str("Credentials::Token(***)"),
+            Self::Password(provider) => f.debug_tuple("Credentials::Password").field(provider).finish(),
             Self::AccessKey { access_key, security_token, .. } => f
                 .debug_struct("Credentials::AccessKey")
                 .field("access_key", &masked_access_key(access_key))

@@ -141,6 +141,10 @@ pub enum BuildError {
         /// The header's name.
         name: &'static str,
     },
+    /// Password credentials are configured but no valid token is cached; the execute loops
+    /// obtain one first (this appears only when building a request by hand).
+    #[error("no valid user token: run the IssueUserToken operation first (the execute loops do)")]
+    NoToken,
     /// The body could not be serialised.
     #[error("cannot serialise the request body: {0}")]
     Body(String),

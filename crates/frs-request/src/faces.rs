@@ -1,13 +1,25 @@
 //! Faces in a face set: adding, listing, updating and deleting them.
 
 use std::borrow::Cow;
+use std::convert::Infallible;
 
-use frs_types::models::faces::DeleteFacesResponse;
-use frs_types::{ExternalImageId, FaceId, FaceSelector, FaceSetName, FieldName, FieldValue};
+use bytes::Bytes;
+use frs_types::models::faces::{DeleteFacesResponse, FacesResponse, UpdateFaceResponse};
+use frs_types::{
+    ExternalFields, ExternalImageId, FaceId, FaceSelector, FaceSetName, FieldName, FieldValue, Filter, Image,
+    Problem, ValidationError,
+};
 use http::Method;
+use serde_json::json;
 
-use crate::error::BuildError;
-use crate::operation::{ApiVersion, Body, Idempotency, Operation, RequestSpec};
+use crate::error::{BuildError, Error};
+use crate::form::Form;
+use crate::operation::{ApiVersion, Idempotency, Operation, Reply, RequestSpec};
+use crate::response::parse_json;
+
+fn faces_path(face_set: &FaceSetName) -> Vec<Cow<'static, str>> {
+    vec![Cow::Borrowed("face-sets"), Cow::Owned(face_set.as_str().to_owned()), Cow::Borrowed("faces")]
+}
 
 /// Deletes the faces of a face set that match one field:
 /// `DELETE /v2/{project_id}/face-sets/{face_set_name}/faces?<field>=<value>`.
@@ -75,20 +87,319 @@ impl Operation for DeleteFaces {
 
     fn request_spec(&self) -> Result<RequestSpec, BuildError> {
         let (name, value) = self.selector.query_pair();
-        Ok(RequestSpec {
-            method: Method::DELETE,
-            version: ApiVersion::V2,
-            segments: vec![
-                Cow::Borrowed("face-sets"),
-                Cow::Owned(self.face_set.as_str().to_owned()),
-                Cow::Borrowed("faces"),
-            ],
-            query: vec![(name.to_owned(), value.to_owned())],
-            body: Body::Empty,
+        Ok(RequestSpec::frs(Method::DELETE, ApiVersion::V2, faces_path(&self.face_set)).query(name, value))
+    }
+
+    fn idempotency(&self) -> Idempotency {
+        Idempotency::Idempotent
+    }
+
+    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
+        parse_json(response)
+    }
+}
+
+/// The most faces a listing can reach: `offset + limit` may not exceed it.
+pub const MAX_LISTING_DEPTH: u32 = 10_000;
+
+/// Shows faces of a face set, by face id or a page at a time:
+/// `GET /v2/{project_id}/face-sets/{face_set_name}/faces?face_id=` or `?offset=&limit=`.
+///
+/// The service lists at most the first [`MAX_LISTING_DEPTH`] faces (`offset + limit ≤
+/// 10 000`); keep your own list of face ids for larger sets. [`FacePages`] walks the pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShowFaces {
+    face_set: FaceSetName,
+    query: ShowFacesQuery,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ShowFacesQuery {
+    FaceId(FaceId),
+    Page { offset: u32, limit: u32 },
+}
+
+impl ShowFaces {
+    /// The face `face_id`.
+    pub fn by_face_id(face_set: FaceSetName, face_id: FaceId) -> Self {
+        Self { face_set, query: ShowFacesQuery::FaceId(face_id) }
+    }
+
+    /// `limit` faces from position `offset`.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] when `limit` is 0 or `offset + limit` exceeds 10 000.
+    pub fn page(face_set: FaceSetName, offset: u32, limit: u32) -> Result<Self, ValidationError> {
+        if limit == 0 {
+            return Err(ValidationError::new("limit", Problem::Rule("must be at least 1")));
+        }
+        if offset.checked_add(limit).is_none_or(|end| end > MAX_LISTING_DEPTH) {
+            return Err(ValidationError::new(
+                "offset",
+                Problem::Rule("offset + limit must not exceed 10000 (the service lists no deeper)"),
+            ));
+        }
+        Ok(Self { face_set, query: ShowFacesQuery::Page { offset, limit } })
+    }
+}
+
+impl Operation for ShowFaces {
+    type Output = FacesResponse;
+    const NAME: &'static str = "ShowFaces";
+
+    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+        let spec = RequestSpec::frs(Method::GET, ApiVersion::V2, faces_path(&self.face_set));
+        Ok(match &self.query {
+            ShowFacesQuery::FaceId(id) => spec.query("face_id", id.as_str()),
+            ShowFacesQuery::Page { offset, limit } => {
+                spec.query("offset", offset.to_string()).query("limit", limit.to_string())
+            }
         })
     }
 
     fn idempotency(&self) -> Idempotency {
         Idempotency::Idempotent
+    }
+
+    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
+        parse_json(response)
+    }
+}
+
+/// Walks the faces of a face set page by page, within the service's 10 000-face bound.
+///
+/// The state machine behind the clients' iterators and streams: ask it for the next
+/// operation, run it, and hand the page back.
+///
+/// ```
+/// use frs_request::faces::FacePages;
+///
+/// let mut pages = FacePages::new("staff".parse()?, 100)?;
+/// let first = pages.next_op().unwrap();        // offset 0, limit 100
+/// pages.record(100);                           // a full page: there may be more
+/// let second = pages.next_op().unwrap();       // offset 100
+/// pages.record(42);                            // a short page: the end
+/// assert!(pages.next_op().is_none());
+/// assert!(!pages.reached_depth_limit());
+/// # let _ = (first, second);
+/// # Ok::<(), frs_types::ValidationError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacePages {
+    face_set: FaceSetName,
+    page_size: u32,
+    next_offset: u32,
+    done: bool,
+    depth_limited: bool,
+}
+
+impl FacePages {
+    /// Pages of `page_size` faces (1–10 000).
+    ///
+    /// # Errors
+    /// A [`ValidationError`] for `limit` outside 1–10 000.
+    pub fn new(face_set: FaceSetName, page_size: u32) -> Result<Self, ValidationError> {
+        ShowFaces::page(face_set.clone(), 0, page_size)?;
+        Ok(Self { face_set, page_size, next_offset: 0, done: false, depth_limited: false })
+    }
+
+    /// The next page to fetch, or `None` when the listing is over.
+    pub fn next_op(&self) -> Option<ShowFaces> {
+        if self.done {
+            return None;
+        }
+        let limit = self.page_size.min(MAX_LISTING_DEPTH - self.next_offset);
+        ShowFaces::page(self.face_set.clone(), self.next_offset, limit).ok()
+    }
+
+    /// Records how many faces the last page held.
+    pub fn record(&mut self, faces_in_page: usize) {
+        let Some(op) = self.next_op() else { return };
+        let ShowFacesQuery::Page { limit, .. } = op.query else { return };
+        let got = u32::try_from(faces_in_page).unwrap_or(u32::MAX);
+        self.next_offset = self.next_offset.saturating_add(got.min(limit));
+        if got < limit {
+            self.done = true;
+        } else if self.next_offset >= MAX_LISTING_DEPTH {
+            self.done = true;
+            self.depth_limited = true;
+        }
+    }
+
+    /// Whether the listing stopped at the service's 10 000-face bound with a full page: the
+    /// set may hold more faces than any listing can show.
+    pub fn reached_depth_limit(&self) -> bool {
+        self.depth_limited
+    }
+}
+
+/// Updates one face's external image id and/or custom fields:
+/// `PUT /v2/{project_id}/face-sets/{face_set_name}/faces`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateFace {
+    face_set: FaceSetName,
+    face_id: FaceId,
+    external_image_id: Option<ExternalImageId>,
+    external_fields: Option<ExternalFields>,
+}
+
+impl UpdateFace {
+    /// Updates face `face_id`; set at least one of the two new values.
+    pub fn new(face_set: FaceSetName, face_id: FaceId) -> Self {
+        Self { face_set, face_id, external_image_id: None, external_fields: None }
+    }
+
+    /// A new external image id.
+    #[must_use]
+    pub fn external_image_id(mut self, id: ExternalImageId) -> Self {
+        self.external_image_id = Some(id);
+        self
+    }
+
+    /// New custom-field values.
+    #[must_use]
+    pub fn external_fields(mut self, fields: ExternalFields) -> Self {
+        self.external_fields = Some(fields);
+        self
+    }
+}
+
+impl Operation for UpdateFace {
+    type Output = UpdateFaceResponse;
+    const NAME: &'static str = "UpdateFace";
+
+    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+        if self.external_image_id.is_none() && self.external_fields.is_none() {
+            return Err(ValidationError::new(
+                "external_image_id",
+                Problem::Rule("an update needs external_image_id or external_fields"),
+            )
+            .into());
+        }
+        let mut body = json!({ "face_id": self.face_id });
+        if let Some(id) = &self.external_image_id {
+            body["external_image_id"] = json!(id);
+        }
+        if let Some(fields) = &self.external_fields {
+            body["external_fields"] = json!(fields);
+        }
+        RequestSpec::frs(Method::PUT, ApiVersion::V2, faces_path(&self.face_set)).json(&body)
+    }
+
+    fn idempotency(&self) -> Idempotency {
+        Idempotency::Idempotent
+    }
+
+    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
+        parse_json(response)
+    }
+}
+
+/// Adds the faces found in an image to a face set:
+/// `POST /v2/{project_id}/face-sets/{face_set_name}/faces`.
+///
+/// Every detected face is added (all sharing the external image id) unless
+/// [`AddFaces::single`] asks for the largest one only. A full set answers `FRS.0306`, an
+/// image without a face `FRS.0404`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddFaces {
+    face_set: FaceSetName,
+    image: Image,
+    external_image_id: Option<ExternalImageId>,
+    external_fields: Option<ExternalFields>,
+    single: Option<bool>,
+}
+
+impl AddFaces {
+    /// Adds the faces of `image` to `face_set`.
+    pub fn new(face_set: FaceSetName, image: Image) -> Self {
+        Self { face_set, image, external_image_id: None, external_fields: None, single: None }
+    }
+
+    /// The id to give the image (otherwise the service makes one).
+    #[must_use]
+    pub fn external_image_id(mut self, id: ExternalImageId) -> Self {
+        self.external_image_id = Some(id);
+        self
+    }
+
+    /// Custom-field values for the new faces (declared in the set's schema).
+    #[must_use]
+    pub fn external_fields(mut self, fields: ExternalFields) -> Self {
+        self.external_fields = Some(fields);
+        self
+    }
+
+    /// Adds only the largest face (`true`) or every face (`false`, the default).
+    #[must_use]
+    pub fn single(mut self, single: bool) -> Self {
+        self.single = Some(single);
+        self
+    }
+}
+
+impl Operation for AddFaces {
+    type Output = FacesResponse;
+    const NAME: &'static str = "AddFaces";
+
+    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+        let mut form = Form::new();
+        form.image("image", &self.image);
+        if let Some(id) = &self.external_image_id {
+            form.text("external_image_id", id.as_str());
+        }
+        if let Some(fields) = &self.external_fields {
+            form.json("external_fields", json!(fields));
+        }
+        if let Some(single) = self.single {
+            form.scalar("single", single);
+        }
+        Ok(RequestSpec::frs(Method::POST, ApiVersion::V2, faces_path(&self.face_set)).body(form.into_body()?))
+    }
+
+    fn idempotency(&self) -> Idempotency {
+        // Sending it twice adds the faces twice.
+        Idempotency::NotIdempotent
+    }
+
+    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
+        parse_json(response)
+    }
+}
+
+/// Deletes every face matching a filter:
+/// `DELETE /v2/{project_id}/face-sets/{face_set_name}/faces/batch` with `{"filter": ...}`.
+///
+/// When nothing matches the service answers `FRS.0407`, not zero.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchDeleteFaces {
+    face_set: FaceSetName,
+    filter: Filter,
+}
+
+impl BatchDeleteFaces {
+    /// Deletes the faces of `face_set` that match `filter`.
+    pub fn new(face_set: FaceSetName, filter: Filter) -> Self {
+        Self { face_set, filter }
+    }
+}
+
+impl Operation for BatchDeleteFaces {
+    type Output = DeleteFacesResponse;
+    const NAME: &'static str = "BatchDeleteFaces";
+
+    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+        let mut segments = faces_path(&self.face_set);
+        segments.push(Cow::Borrowed("batch"));
+        RequestSpec::frs(Method::DELETE, ApiVersion::V2, segments)
+            .json(&json!({ "filter": self.filter.to_string() }))
+    }
+
+    fn idempotency(&self) -> Idempotency {
+        Idempotency::Idempotent
+    }
+
+    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
+        parse_json(response)
     }
 }

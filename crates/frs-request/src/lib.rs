@@ -30,26 +30,39 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod catalogue;
 mod config;
 mod credentials;
+pub mod detection;
 mod error;
 mod execute;
+pub mod face_sets;
 pub mod faces;
+mod form;
+pub mod iam;
+pub mod liveness;
+pub mod multipart;
 mod operation;
 pub mod response;
 mod retry;
 pub mod sdk_date;
+pub mod search;
 mod secret;
 pub mod sign;
+pub mod sign_debug;
+mod token;
 mod transport;
 
 pub use config::{Config, DEFAULT_USER_AGENT, Endpoint};
 pub use credentials::Credentials;
 pub use error::{BuildError, DecodeError, Error, ServiceError, TransportError, TransportErrorKind};
-pub use execute::{Attempts, Step, execute_async, execute_blocking};
-pub use operation::{ApiVersion, Body, Idempotency, Operation, Reply, RequestSpec, decode_json};
+pub use execute::{Call, Step, execute_async, execute_blocking};
+pub use operation::{
+    ApiVersion, AuthMode, Body, Idempotency, Operation, Reply, RequestSpec, Service, decode_json,
+};
 pub use retry::{RetryDecision, RetryPolicy};
 pub use secret::Secret;
+pub use token::TokenProvider;
 pub use transport::{
     AsyncTransport, BoxSendFuture, DynAsyncTransport, SharedAsyncTransport, SyncTransport, TransportLimits,
 };

@@ -12,7 +12,6 @@ use serde::de::DeserializeOwned;
 
 use crate::config::Config;
 use crate::error::{BuildError, DecodeError, Error};
-use crate::response;
 
 /// The API version prefix of a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,7 +36,8 @@ impl ApiVersion {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Body {
-    /// No body; `Content-Type: application/json` is still sent, as the official SDK does.
+    /// No body; for FRS, `Content-Type: application/json` is still sent, as the official
+    /// SDK does (IAM calls without a body send no `Content-Type`).
     Empty,
     /// A JSON body, already serialised.
     Json(Bytes),
@@ -50,21 +50,79 @@ pub enum Body {
     },
 }
 
+/// Which service a request goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Service {
+    /// FRS: `{endpoint}/{version}/{project_id}/{segments…}`, with `X-Project-Id` when signed.
+    Frs(ApiVersion),
+    /// IAM: `{iam endpoint}/{segments…}` (tokens, projects).
+    Iam,
+}
+
+/// How a request is authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthMode {
+    /// With the configuration's credentials (token, or AK/SK signature).
+    Credentials,
+    /// Without credentials (obtaining a token with a password).
+    Anonymous,
+}
+
 /// The shape of one request, before the configuration adds the endpoint, project id,
 /// headers and signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestSpec {
     /// The HTTP method.
     pub method: Method,
-    /// `/v1` or `/v2`.
-    pub version: ApiVersion,
-    /// Path segments after `/{version}/{project_id}`, unencoded; each is percent-encoded
-    /// once, when the URI is built.
+    /// The service, and for FRS the API version.
+    pub service: Service,
+    /// Path segments (for FRS, after `/{version}/{project_id}`), unencoded; each is
+    /// percent-encoded once, when the URI is built.
     pub segments: Vec<Cow<'static, str>>,
     /// Query pairs, unencoded; written in canonical (sorted) order.
     pub query: Vec<(String, String)>,
     /// The body.
     pub body: Body,
+    /// How the request is authenticated.
+    pub auth: AuthMode,
+}
+
+impl RequestSpec {
+    /// An authenticated FRS request with no query and no body (`Content-Type:
+    /// application/json` is still sent).
+    pub fn frs(method: Method, version: ApiVersion, segments: Vec<Cow<'static, str>>) -> Self {
+        Self {
+            method,
+            service: Service::Frs(version),
+            segments,
+            query: Vec::new(),
+            body: Body::Empty,
+            auth: AuthMode::Credentials,
+        }
+    }
+
+    /// Adds a query pair (unencoded).
+    #[must_use]
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the body.
+    #[must_use]
+    pub fn body(mut self, body: Body) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Serialises `value` as the JSON body.
+    ///
+    /// # Errors
+    /// [`BuildError::Body`] when serialisation fails (a map with non-string keys).
+    pub fn json<T: serde::Serialize + ?Sized>(self, value: &T) -> Result<Self, BuildError> {
+        let bytes = serde_json::to_vec(value).map_err(|e| BuildError::Body(e.to_string()))?;
+        Ok(self.body(Body::Json(Bytes::from(bytes))))
+    }
 }
 
 /// Whether an operation may be sent again after an attempt whose outcome is unknown.
@@ -111,8 +169,8 @@ impl<T> Deref for Reply<T> {
 /// shared. An operation is a plain value: building it validated its input, and
 /// [`Operation::to_request`] can be called once per attempt.
 pub trait Operation {
-    /// The decoded success body.
-    type Output: DeserializeOwned;
+    /// The decoded answer.
+    type Output;
 
     /// The operation's name, as in the service's API reference (`DeleteFaces`).
     const NAME: &'static str;
@@ -134,14 +192,13 @@ pub trait Operation {
         config.prepare(self, now)
     }
 
-    /// Reads the answer: a typed success, or a typed error.
+    /// Reads the answer: a typed success, or a typed error. Most operations answer with
+    /// JSON and implement this with [`response::parse_json`](crate::response::parse_json).
     ///
     /// # Errors
     /// [`Error::Service`] for an error answer, [`Error::Decode`] for a body that is not
     /// what the service sends.
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        response::parse_json(response)
-    }
+    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>>;
 }
 
 /// Reads a 2xx JSON body into `T`, for operations with a custom [`Operation::parse`].

@@ -2,8 +2,8 @@
 //! one fresh signature per attempt, and which failures are retried.
 
 use std::cell::RefCell;
-use std::future::Future;
 use std::convert::Infallible;
+use std::future::Future;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -18,7 +18,11 @@ use frs_types::models::faces::DeleteFacesResponse;
 const PROJECT: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
 
 fn config(credentials: Credentials) -> Config {
-    Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com").unwrap(), PROJECT.parse().unwrap(), credentials)
+    Config::new(
+        Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com").unwrap(),
+        PROJECT.parse().unwrap(),
+        credentials,
+    )
 }
 
 fn op() -> DeleteFaces {
@@ -42,13 +46,22 @@ fn token_request_is_exactly_the_documented_one() {
         seen.borrow_mut().push(req);
         Ok(answer(200, OK))
     };
-    let reply = execute_blocking(&config(Credentials::token("MIINRw-token")), &transport, &op(), SystemTime::now, |_| {})
-        .unwrap();
-    assert_eq!(reply.value, DeleteFacesResponse {
-        face_number: Some(1),
-        face_set_id: Some("T785tx1N".into()),
-        face_set_name: Some("showFaceSet".into()),
-    });
+    let reply = execute_blocking(
+        &config(Credentials::token("MIINRw-token")),
+        &transport,
+        &op(),
+        SystemTime::now,
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(
+        reply.value,
+        DeleteFacesResponse {
+            face_number: Some(1),
+            face_set_id: Some("T785tx1N".into()),
+            face_set_name: Some("showFaceSet".into()),
+        }
+    );
     assert_eq!(reply.request_id.as_deref(), Some("rid-1"));
     let seen = seen.borrow();
     let req = &seen[0];
@@ -72,9 +85,19 @@ fn every_attempt_is_signed_anew_with_the_clock() {
     let transport = |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, Infallible> {
         dates.borrow_mut().push(req.headers()["x-sdk-date"].to_str().unwrap().to_owned());
         let (parts, body) = req.into_parts();
-        frs_request::sign::verify(&parts, &body, |_| Some(Secret::new("SK")), clock_at(dates.borrow().len() as u64), Duration::from_secs(900))
-            .unwrap();
-        Ok(if dates.borrow().len() < 3 { answer(503, r#"{"error_code":"FRS.0018","error_msg":"The service inner error."}"#) } else { answer(200, OK) })
+        frs_request::sign::verify(
+            &parts,
+            &body,
+            |_| Some(Secret::new("SK")),
+            clock_at(dates.borrow().len() as u64),
+            Duration::from_secs(900),
+        )
+        .unwrap();
+        Ok(if dates.borrow().len() < 3 {
+            answer(503, r#"{"error_code":"FRS.0018","error_msg":"The service inner error."}"#)
+        } else {
+            answer(200, OK)
+        })
     };
     let tick = RefCell::new(0u64);
     let clock = || {
@@ -83,13 +106,20 @@ fn every_attempt_is_signed_anew_with_the_clock() {
     };
     let sleeps = RefCell::new(Vec::new());
     let retry = RetryPolicy { max_attempts: 3, ..RetryPolicy::default() };
-    let reply =
-        execute_blocking(&config(Credentials::access_key("AK", "SK")).with_retry(retry), &transport, &op(), clock, |d| {
+    let reply = execute_blocking(
+        &config(Credentials::access_key("AK", "SK")).with_retry(retry),
+        &transport,
+        &op(),
+        clock,
+        |d| {
             sleeps.borrow_mut().push(d);
-        })
-        .unwrap();
+        },
+    )
+    .unwrap();
     assert_eq!(reply.face_number, Some(1));
-    assert_eq!(*dates.borrow(), ["20240315T102031Z", "20240315T102032Z", "20240315T102033Z"]);
+    // The loop reads the clock when it builds a request and when it records the answer, so
+    // the attempts were built at ticks 1, 3 and 5: each carries its own date.
+    assert_eq!(*dates.borrow(), ["20240315T102031Z", "20240315T102033Z", "20240315T102035Z"]);
     let sleeps = sleeps.borrow();
     assert_eq!(sleeps.len(), 2);
     // Equal jitter: between half and all of 200 ms, then of 400 ms.
@@ -108,7 +138,8 @@ fn the_last_error_is_returned_when_attempts_run_out() {
         *calls.borrow_mut() += 1;
         Ok(answer(500, r#"{"error_code":"FRS.0018","error_msg":"The service inner error."}"#))
     };
-    let cfg = config(Credentials::token("t")).with_retry(RetryPolicy { max_attempts: 4, ..RetryPolicy::default() });
+    let cfg =
+        config(Credentials::token("t")).with_retry(RetryPolicy { max_attempts: 4, ..RetryPolicy::default() });
     let err = execute_blocking(&cfg, &transport, &op(), SystemTime::now, |_| {}).unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::InternalError));
     assert_eq!(*calls.borrow(), 4);
@@ -119,9 +150,13 @@ fn service_errors_that_cannot_change_are_not_retried() {
     let calls = RefCell::new(0);
     let transport = |_: http::Request<Bytes>| -> Result<http::Response<Bytes>, Infallible> {
         *calls.borrow_mut() += 1;
-        Ok(answer(400, r#"{"error_code":"FRS.0402","error_msg":"External id is not exist, can not delete face"}"#))
+        Ok(answer(
+            400,
+            r#"{"error_code":"FRS.0402","error_msg":"External id is not exist, can not delete face"}"#,
+        ))
     };
-    let err = execute_blocking(&config(Credentials::token("t")), &transport, &op(), SystemTime::now, |_| {}).unwrap_err();
+    let err = execute_blocking(&config(Credentials::token("t")), &transport, &op(), SystemTime::now, |_| {})
+        .unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::FieldNotFound));
     assert_eq!(*calls.borrow(), 1);
 }
@@ -144,16 +179,18 @@ impl Operation for AddSomething {
     type Output = serde_json::Value;
     const NAME: &'static str = "AddSomething";
     fn request_spec(&self) -> Result<RequestSpec, BuildError> {
-        Ok(RequestSpec {
-            method: http::Method::POST,
-            version: ApiVersion::V2,
-            segments: vec!["face-sets".into(), "s".into(), "faces".into()],
-            query: vec![],
-            body: Body::Json(Bytes::from_static(b"{}")),
-        })
+        Ok(RequestSpec::frs(
+            http::Method::POST,
+            ApiVersion::V2,
+            vec!["face-sets".into(), "s".into(), "faces".into()],
+        )
+        .body(Body::Json(Bytes::from_static(b"{}"))))
     }
     fn idempotency(&self) -> Idempotency {
         Idempotency::NotIdempotent
+    }
+    fn parse(&self, response: http::Response<Bytes>) -> Result<frs_request::Reply<serde_json::Value>, Error> {
+        frs_request::response::parse_json(response)
     }
 }
 
@@ -167,8 +204,12 @@ fn retry_policy_weighs_idempotency() {
         .parse(answer(429, r#"{"error_code":"APIGW.0308","error_msg":"throttled","request_id":"x"}"#))
         .unwrap_err()
         .into_transport::<Fake>();
-    let server = AddSomething.parse(answer(500, r#"{"error_code":"FRS.0018","error_msg":"x"}"#)).unwrap_err().into_transport::<Fake>();
-    let retries = |e: &Error<Fake>, i: Idempotency| matches!(policy.decide(1, i, e, 7), RetryDecision::RetryAfter(_));
+    let server = AddSomething
+        .parse(answer(500, r#"{"error_code":"FRS.0018","error_msg":"x"}"#))
+        .unwrap_err()
+        .into_transport::<Fake>();
+    let retries =
+        |e: &Error<Fake>, i: Idempotency| matches!(policy.decide(1, i, e, 7), RetryDecision::RetryAfter(_));
     // Idempotent: every transient failure.
     for e in [&timeout, &refused, &throttled, &server] {
         assert!(retries(e, Idempotency::Idempotent), "{e:?}");
@@ -223,8 +264,14 @@ fn bad_input_sends_nothing() {
         *calls.borrow_mut() += 1;
         Ok(answer(200, OK))
     };
-    let err = execute_blocking(&config(Credentials::access_key("A K", "SK")), &transport, &op(), SystemTime::now, |_| {})
-        .unwrap_err();
+    let err = execute_blocking(
+        &config(Credentials::access_key("A K", "SK")),
+        &transport,
+        &op(),
+        SystemTime::now,
+        |_| {},
+    )
+    .unwrap_err();
     assert!(matches!(err, Error::Build(BuildError::Header { name: "Authorization" })), "{err:?}");
     assert_eq!(*calls.borrow(), 0);
 }

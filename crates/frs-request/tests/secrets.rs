@@ -14,7 +14,11 @@ fn op() -> DeleteFaces {
 }
 
 fn config(credentials: Credentials) -> Config {
-    Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com").unwrap(), "proj".parse().unwrap(), credentials)
+    Config::new(
+        Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com").unwrap(),
+        "proj".parse().unwrap(),
+        credentials,
+    )
 }
 
 fn assert_clean(text: &str, secrets: &[&str]) {
@@ -55,7 +59,8 @@ fn debug_of_a_signed_request_hides_the_signature() {
         headers: &headers,
         body: b"",
     };
-    let signed = frs_request::sign::sign(&req, "AK", &frs_request::Secret::new(SK), SystemTime::now()).unwrap();
+    let signed =
+        frs_request::sign::sign(&req, "AK", &frs_request::Secret::new(SK), SystemTime::now()).unwrap();
     let debug = format!("{signed:?}");
     assert_clean(&debug, &[SK, signed.signature()]);
     assert!(debug.contains("***"));
@@ -65,6 +70,8 @@ fn debug_of_a_signed_request_hides_the_signature() {
 fn build_errors_do_not_repeat_header_values() {
     let err = op().to_request(&config(Credentials::token("secret\ntoken")), SystemTime::now()).unwrap_err();
     assert_clean(&format!("{err} {err:?}"), &["secret"]);
-    let err = op().to_request(&config(Credentials::temporary("AK", SK, "sts\u{7f}secret")), SystemTime::now()).unwrap_err();
+    let err = op()
+        .to_request(&config(Credentials::temporary("AK", SK, "sts\u{7f}secret")), SystemTime::now())
+        .unwrap_err();
     assert_clean(&format!("{err} {err:?}"), &["secret", SK]);
 }

@@ -33,9 +33,16 @@
 
 use std::time::SystemTime;
 
+// The README's examples are compiled as doc tests here (this crate can see every crate they use).
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
+
 use bytes::{Bytes, BytesMut};
 pub use frs_request::TransportLimits;
-use frs_request::{AsyncTransport, Config, Operation, Reply, TransportError, TransportErrorKind, execute_async};
+use frs_request::{
+    AsyncTransport, Config, Operation, Reply, TransportError, TransportErrorKind, execute_async,
+};
 
 /// The error of a call made with this crate.
 pub type Error = frs_request::Error<ReqwestError>;

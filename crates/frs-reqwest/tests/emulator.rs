@@ -28,7 +28,9 @@ fn emulator() -> Emulator {
     let emulator = Emulator::start(config).unwrap();
     emulator.seed_face_set("staff", &[("floor", FieldType::Integer), ("badge", FieldType::String)]);
     for (image, floor, badge) in [("img-1", 3, "A-1"), ("img-1", 3, "A-2"), ("img-2", 4, "B-1")] {
-        emulator.seed_face("staff", SeededFace::new(image).field("floor", floor).field("badge", badge)).unwrap();
+        emulator
+            .seed_face("staff", SeededFace::new(image).field("floor", floor).field("badge", badge))
+            .unwrap();
     }
     emulator
 }
@@ -46,7 +48,12 @@ fn client(emulator: &Emulator, credentials: Credentials) -> Client {
     client_with(emulator, credentials, RetryPolicy::none(), TransportLimits::default())
 }
 
-fn client_with(emulator: &Emulator, credentials: Credentials, retry: RetryPolicy, limits: TransportLimits) -> Client {
+fn client_with(
+    emulator: &Emulator,
+    credentials: Credentials,
+    retry: RetryPolicy,
+    limits: TransportLimits,
+) -> Client {
     Client::with_transport(config(emulator, credentials, retry), ReqwestTransport::new(limits).unwrap())
 }
 
@@ -79,7 +86,10 @@ async fn signed_delete_by_custom_field_verifies_on_the_server() {
     let reply = client.execute(&op).await.unwrap();
     assert_eq!(reply.face_number, Some(1));
     let seen = &emulator.requests()[0];
-    assert_eq!(seen.target, format!("/v2/{}/face-sets/staff/faces?badge=B-1", EmulatorConfig::DEFAULT_PROJECT_ID));
+    assert_eq!(
+        seen.target,
+        format!("/v2/{}/face-sets/staff/faces?badge=B-1", EmulatorConfig::DEFAULT_PROJECT_ID)
+    );
     assert_eq!(seen.header("host"), Some(emulator.addr().to_string().as_str()));
     assert_eq!(seen.header("authorization"), Some("***"));
 }
@@ -91,7 +101,12 @@ async fn temporary_credentials_send_a_signed_security_token() {
     let client = client(&emulator, Credentials::temporary("TEMPAK", "temp-sk", "sts-token"));
     let reply = client.execute(&DeleteFaces::by_face_id(staff(), face_id.parse().unwrap())).await.unwrap();
     assert_eq!(reply.face_number, Some(1));
-    let client = client_with(&emulator, Credentials::access_key("TEMPAK", "temp-sk"), RetryPolicy::none(), TransportLimits::default());
+    let client = client_with(
+        &emulator,
+        Credentials::access_key("TEMPAK", "temp-sk"),
+        RetryPolicy::none(),
+        TransportLimits::default(),
+    );
     let err = client.execute(&by_image("img-2")).await.unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::GatewayIamAuthFailed));
 }
@@ -113,7 +128,10 @@ async fn seed_error_is_typed_with_its_request_id() {
 async fn unknown_custom_value_and_unknown_field_are_distinct_errors() {
     let emulator = emulator();
     let client = client(&emulator, Credentials::access_key(AK, SK));
-    let err = client.execute(&DeleteFaces::by_field(staff(), "floor".parse().unwrap(), 99.into())).await.unwrap_err();
+    let err = client
+        .execute(&DeleteFaces::by_field(staff(), "floor".parse().unwrap(), 99.into()))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::FieldValueNotFound));
     let err = client
         .execute(&DeleteFaces::by_field(staff(), "room".parse().unwrap(), "x".parse().unwrap()))
@@ -211,11 +229,13 @@ async fn transport_can_be_shared_behind_a_trait_object() {
     let transport = ReqwestTransport::new(TransportLimits::default()).unwrap();
     let shared = SharedAsyncTransport(std::sync::Arc::new(transport));
     let config = config(&emulator, Credentials::access_key(AK, SK), RetryPolicy::none());
-    let reply = execute_async(&config, &shared, &by_image("img-2"), std::time::SystemTime::now, tokio::time::sleep)
-        .await
-        .unwrap();
+    let reply =
+        execute_async(&config, &shared, &by_image("img-2"), std::time::SystemTime::now, tokio::time::sleep)
+            .await
+            .unwrap();
     assert_eq!(reply.face_number, Some(1));
     // The future of a transport is Send, so calls can be spawned.
-    let handle = tokio::spawn(async move { shared.send(http::Request::new(bytes::Bytes::new())).await.is_err() });
+    let handle =
+        tokio::spawn(async move { shared.send(http::Request::new(bytes::Bytes::new())).await.is_err() });
     assert!(handle.await.unwrap());
 }

@@ -291,8 +291,10 @@ impl FieldValue {
         if !value.is_finite() {
             return Err(ValidationError::new("field_value", Problem::NumberOutOfRange));
         }
-        // `Display` of f64 never uses an exponent and always round-trips.
-        Self::new(value.to_string())
+        // Both forms round-trip; `Display` never uses an exponent, so very large or small
+        // numbers (`1e300`) take the exponent form to stay within the 256-character limit.
+        let plain = value.to_string();
+        Self::new(if plain.len() <= 32 { plain } else { format!("{value:e}") })
     }
 
     /// The value's text, exactly as it is sent.
@@ -324,17 +326,18 @@ fn classify(text: &str) -> Result<FieldValueKind, ValidationError> {
                 Problem::Length { min: 1, max: FieldValue::MAX_LEN, actual: len },
             ));
         }
-        return match kind {
-            FieldValueKind::Number if !text.parse::<f64>().is_ok_and(f64::is_finite) => {
-                Err(ValidationError::new(FIELD, Problem::NumberOutOfRange))
-            }
-            // An integer literal too big for 64 bits is still a valid string value of
-            // digits; treat it as text rather than rejecting it.
-            FieldValueKind::Integer if text.parse::<i64>().is_err() => {
-                check_text(FIELD, text, 1, FieldValue::MAX_LEN, is_unicode_word, UNICODE_WORD)
-                    .map(|()| FieldValueKind::String)
-            }
-            kind => Ok(kind),
+        let out_of_range = match kind {
+            FieldValueKind::Number => !text.parse::<f64>().is_ok_and(f64::is_finite),
+            _ => text.parse::<i64>().is_err(),
+        };
+        if !out_of_range {
+            return Ok(kind);
+        }
+        // A literal too big for its type may still be a valid string value (`1e400` and
+        // `99999999999999999999` are letters and digits only): read it as text then.
+        return match check_text(FIELD, text, 1, FieldValue::MAX_LEN, is_unicode_word, UNICODE_WORD) {
+            Ok(()) => Ok(FieldValueKind::String),
+            Err(_) => Err(ValidationError::new(FIELD, Problem::NumberOutOfRange)),
         };
     }
     check_text(FIELD, text, 1, FieldValue::MAX_LEN, is_unicode_word, UNICODE_WORD)?;
@@ -504,7 +507,14 @@ mod tests {
         for (text, kind) in more {
             assert_eq!(FieldValue::new(text).unwrap().kind(), kind, "{text:?}");
         }
-        for bad in ["", "1.0f", "1.0d", "+1", ".5", "1.", "a b", "a&b", "1e999", "x=1"] {
+        // Letters and digits only: a valid string value, although too big for a number.
+        assert_eq!(FieldValue::new("1e999").unwrap().kind(), FieldValueKind::String);
+        assert_eq!(FieldValue::number(1e300).unwrap().as_str(), "1e300");
+        assert_eq!(
+            FieldValue::number(f64::MIN_POSITIVE).unwrap().as_str().parse::<f64>().unwrap(),
+            f64::MIN_POSITIVE
+        );
+        for bad in ["", "1.0f", "1.0d", "+1", ".5", "1.", "a b", "a&b", "1.5e999", "x=1"] {
             assert!(FieldValue::new(bad).is_err(), "{bad:?} accepted");
         }
         assert_eq!(FieldValue::number(1.5).unwrap().as_str(), "1.5");

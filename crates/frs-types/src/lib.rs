@@ -29,17 +29,28 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod error_code;
+mod fields;
+pub mod filter;
 pub mod ids;
+pub mod media;
 pub mod models;
 mod region;
 mod selector;
+pub mod sort;
 mod validation;
 
 pub use error_code::ErrorCode;
+pub use fields::{ExternalFields, ExternalValue, IntoExternalValue};
+pub use filter::{Filter, FilterField, FilterParseError, FilterTypeError, RangeBound};
 pub use ids::{
     EnterpriseProjectId, ExternalImageId, FaceId, FaceSetName, FieldName, FieldValue, FieldValueKind,
     ProjectId,
 };
+pub use media::{
+    Image, ImageBase64, ImageFile, ImageFormat, MediaError, ObsUrl, Video, VideoBase64, VideoFile,
+    VideoFormat,
+};
 pub use region::Region;
 pub use selector::FaceSelector;
+pub use sort::{ReturnFields, Sort, SortOrder};
 pub use validation::{Problem, ValidationError};

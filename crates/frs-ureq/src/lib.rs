@@ -38,7 +38,9 @@ use std::time::SystemTime;
 
 use bytes::Bytes;
 pub use frs_request::TransportLimits;
-use frs_request::{Config, Operation, Reply, SyncTransport, TransportError, TransportErrorKind, execute_blocking};
+use frs_request::{
+    Config, Operation, Reply, SyncTransport, TransportError, TransportErrorKind, execute_blocking,
+};
 
 /// The error of a call made with this crate.
 pub type Error = frs_request::Error<UreqError>;
@@ -129,7 +131,8 @@ impl SyncTransport for UreqTransport {
             .build();
         let response = self.agent.run(request).map_err(UreqError)?;
         let (parts, mut body) = response.into_parts();
-        let bytes = body.with_config().limit(self.limits.max_response_bytes).read_to_vec().map_err(UreqError)?;
+        let bytes =
+            body.with_config().limit(self.limits.max_response_bytes).read_to_vec().map_err(UreqError)?;
         Ok(http::Response::from_parts(parts, Bytes::from(bytes)))
     }
 }

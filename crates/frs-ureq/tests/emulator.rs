@@ -25,7 +25,9 @@ fn emulator() -> Emulator {
     let emulator = Emulator::start(config).unwrap();
     emulator.seed_face_set("staff", &[("floor", FieldType::Integer), ("badge", FieldType::String)]);
     for (image, floor, badge) in [("img-1", 3, "A-1"), ("img-1", 3, "A-2"), ("img-2", 4, "B-1")] {
-        emulator.seed_face("staff", SeededFace::new(image).field("floor", floor).field("badge", badge)).unwrap();
+        emulator
+            .seed_face("staff", SeededFace::new(image).field("floor", floor).field("badge", badge))
+            .unwrap();
     }
     emulator
 }
@@ -34,7 +36,12 @@ fn client(emulator: &Emulator, credentials: Credentials) -> Client {
     client_with(emulator, credentials, RetryPolicy::none(), TransportLimits::default())
 }
 
-fn client_with(emulator: &Emulator, credentials: Credentials, retry: RetryPolicy, limits: TransportLimits) -> Client {
+fn client_with(
+    emulator: &Emulator,
+    credentials: Credentials,
+    retry: RetryPolicy,
+    limits: TransportLimits,
+) -> Client {
     let config = Config::new(
         Endpoint::parse(&emulator.endpoint()).unwrap(),
         EmulatorConfig::DEFAULT_PROJECT_ID.parse().unwrap(),
@@ -52,7 +59,8 @@ fn staff() -> frs_types::FaceSetName {
 fn token_delete_by_external_image_id_deletes_every_face_of_the_image() {
     let emulator = emulator();
     let client = client(&emulator, Credentials::token(EmulatorConfig::DEFAULT_TOKEN));
-    let reply = client.execute(&DeleteFaces::by_external_image_id(staff(), "img-1".parse().unwrap())).unwrap();
+    let reply =
+        client.execute(&DeleteFaces::by_external_image_id(staff(), "img-1".parse().unwrap())).unwrap();
     assert_eq!(reply.face_number, Some(2));
     assert_eq!(reply.face_set_name.as_deref(), Some("staff"));
     assert_eq!(reply.face_set_id.as_ref().map(String::len), Some(8));
@@ -73,7 +81,10 @@ fn signed_delete_by_custom_field_verifies_on_the_server() {
     let reply = client.execute(&op).unwrap();
     assert_eq!(reply.face_number, Some(2));
     let seen = &emulator.requests()[0];
-    assert_eq!(seen.target, format!("/v2/{}/face-sets/staff/faces?floor=3", EmulatorConfig::DEFAULT_PROJECT_ID));
+    assert_eq!(
+        seen.target,
+        format!("/v2/{}/face-sets/staff/faces?floor=3", EmulatorConfig::DEFAULT_PROJECT_ID)
+    );
     assert_eq!(seen.header("host"), Some(emulator.addr().to_string().as_str()));
     assert_eq!(seen.header("x-project-id"), Some(EmulatorConfig::DEFAULT_PROJECT_ID));
     assert_eq!(seen.header("authorization"), Some("***"));
@@ -88,7 +99,8 @@ fn temporary_credentials_send_a_signed_security_token() {
     assert_eq!(reply.face_number, Some(1));
     // Without the token the gateway refuses the same key pair.
     let client = client_with_token_missing(&emulator);
-    let err = client.execute(&DeleteFaces::by_external_image_id(staff(), "img-2".parse().unwrap())).unwrap_err();
+    let err =
+        client.execute(&DeleteFaces::by_external_image_id(staff(), "img-2".parse().unwrap())).unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::GatewayIamAuthFailed));
 }
 
@@ -104,14 +116,20 @@ fn client_with_token_missing(emulator: &Emulator) -> Client {
 fn seed_error_is_typed_with_its_request_id() {
     let emulator = emulator();
     let client = client(&emulator, Credentials::access_key(AK, SK));
-    let err = client.execute(&DeleteFaces::by_external_image_id(staff(), "nope".parse().unwrap())).unwrap_err();
+    let err =
+        client.execute(&DeleteFaces::by_external_image_id(staff(), "nope".parse().unwrap())).unwrap_err();
     let service = err.service().unwrap_or_else(|| panic!("{err:?}"));
     assert_eq!(service.code, ErrorCode::FieldNotFound);
     assert_eq!(service.status.as_u16(), 400);
     assert_eq!(service.message, "External id is not exist, can not delete face");
     let rid = service.request_id.clone().unwrap();
     assert_eq!(rid.len(), 32);
-    assert!(err.to_string().contains(&format!("FRS.0402 (HTTP 400): External id is not exist, can not delete face [request id {rid}]")), "{err}");
+    assert!(
+        err.to_string().contains(&format!(
+            "FRS.0402 (HTTP 400): External id is not exist, can not delete face [request id {rid}]"
+        )),
+        "{err}"
+    );
     assert!(!err.is_retryable());
     assert_eq!(emulator.face_count("staff"), Some(3));
 }
@@ -120,7 +138,8 @@ fn seed_error_is_typed_with_its_request_id() {
 fn wrong_secret_key_is_refused_like_the_gateway() {
     let emulator = emulator();
     let client = client(&emulator, Credentials::access_key(AK, "not-the-secret"));
-    let err = client.execute(&DeleteFaces::by_external_image_id(staff(), "img-1".parse().unwrap())).unwrap_err();
+    let err =
+        client.execute(&DeleteFaces::by_external_image_id(staff(), "img-1".parse().unwrap())).unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::GatewayIamAuthFailed));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
     assert!(!err.to_string().contains("not-the-secret"));
@@ -132,7 +151,8 @@ fn html_502_from_a_proxy_is_a_clear_decode_error() {
     let emulator = emulator();
     emulator.inject(Fault::html(502, "<html><body><h1>502 Bad Gateway</h1>nginx</body></html>"), 1);
     let client = client(&emulator, Credentials::access_key(AK, SK));
-    let err = client.execute(&DeleteFaces::by_external_image_id(staff(), "img-1".parse().unwrap())).unwrap_err();
+    let err =
+        client.execute(&DeleteFaces::by_external_image_id(staff(), "img-1".parse().unwrap())).unwrap_err();
     let Error::Decode(decode) = &err else { panic!("expected a decode error, got {err:?}") };
     assert_eq!(decode.status.as_u16(), 502);
     assert_eq!(decode.reason, "error body is not JSON");
@@ -147,7 +167,8 @@ fn idempotent_delete_is_retried_after_a_502() {
     emulator.inject(Fault::html(502, "<html>bad gateway</html>"), 1);
     let retry = RetryPolicy { initial_backoff: Duration::from_millis(10), ..RetryPolicy::default() };
     let client = client_with(&emulator, Credentials::access_key(AK, SK), retry, TransportLimits::default());
-    let reply = client.execute(&DeleteFaces::by_external_image_id(staff(), "img-2".parse().unwrap())).unwrap();
+    let reply =
+        client.execute(&DeleteFaces::by_external_image_id(staff(), "img-2".parse().unwrap())).unwrap();
     assert_eq!(reply.face_number, Some(1));
     assert_eq!(emulator.requests().len(), 2);
 }
@@ -159,7 +180,8 @@ fn body_over_the_cap_is_not_read() {
     emulator.inject(Fault::json(200, &big), 1);
     let limits = TransportLimits { max_response_bytes: 4096, ..TransportLimits::default() };
     let client = client_with(&emulator, Credentials::access_key(AK, SK), RetryPolicy::none(), limits);
-    let err = client.execute(&DeleteFaces::by_external_image_id(staff(), "img-1".parse().unwrap())).unwrap_err();
+    let err =
+        client.execute(&DeleteFaces::by_external_image_id(staff(), "img-1".parse().unwrap())).unwrap_err();
     let Error::Transport(e) = &err else { panic!("expected a transport error, got {err:?}") };
     assert_eq!(e.kind(), TransportErrorKind::BodyTooLarge);
     assert!(!err.is_retryable());
@@ -171,7 +193,8 @@ fn a_server_that_never_answers_times_out() {
     emulator.inject(Fault::Hang, 1);
     let limits = TransportLimits { total_timeout: Duration::from_millis(300), ..TransportLimits::default() };
     let client = client_with(&emulator, Credentials::access_key(AK, SK), RetryPolicy::none(), limits);
-    let err = client.execute(&DeleteFaces::by_external_image_id(staff(), "img-1".parse().unwrap())).unwrap_err();
+    let err =
+        client.execute(&DeleteFaces::by_external_image_id(staff(), "img-1".parse().unwrap())).unwrap_err();
     let Error::Transport(e) = &err else { panic!("expected a transport error, got {err:?}") };
     assert_eq!(e.kind(), TransportErrorKind::Timeout, "{e}");
 }
@@ -182,7 +205,8 @@ fn a_truncated_answer_is_a_transport_error() {
     let body = br#"{"face_number": 1, "face_set_id": "T785tx1N", "face_set_name": "staff"}"#.to_vec();
     emulator.inject(Fault::Truncate { status: 200, body, sent: 20 }, 1);
     let client = client(&emulator, Credentials::access_key(AK, SK));
-    let err = client.execute(&DeleteFaces::by_external_image_id(staff(), "img-1".parse().unwrap())).unwrap_err();
+    let err =
+        client.execute(&DeleteFaces::by_external_image_id(staff(), "img-1".parse().unwrap())).unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
 }
 
@@ -195,7 +219,9 @@ fn refused_connection_is_a_connect_error() {
         Credentials::token("t"),
     )
     .with_retry(RetryPolicy::none());
-    let err = Client::new(config).execute(&DeleteFaces::by_external_image_id(staff(), "i".parse().unwrap())).unwrap_err();
+    let err = Client::new(config)
+        .execute(&DeleteFaces::by_external_image_id(staff(), "i".parse().unwrap()))
+        .unwrap_err();
     let Error::Transport(e) = &err else { panic!("{err:?}") };
     assert_eq!(e.kind(), TransportErrorKind::Connect, "{e}");
 }
@@ -204,7 +230,8 @@ fn refused_connection_is_a_connect_error() {
 fn bad_input_is_rejected_before_any_io() {
     let emulator = emulator();
     let client = client(&emulator, Credentials::token("line\nbreak"));
-    let err = client.execute(&DeleteFaces::by_external_image_id(staff(), "img-1".parse().unwrap())).unwrap_err();
+    let err =
+        client.execute(&DeleteFaces::by_external_image_id(staff(), "img-1".parse().unwrap())).unwrap_err();
     assert!(matches!(err, Error::Build(_)), "{err:?}");
     assert!(err.to_string().contains("X-Auth-Token") && !err.to_string().contains("line"), "{err}");
     assert!(emulator.requests().is_empty());

@@ -1,0 +1,194 @@
+//! Face sets ("facial image libraries"): creating, showing, listing and deleting them.
+
+use std::convert::Infallible;
+
+use bytes::Bytes;
+use frs_types::models::face_sets::{
+    DeleteFaceSetResponse, ExternalFieldsSchema, FaceSetResponse, FaceSetsResponse, FieldType,
+    MAX_CUSTOM_FIELDS, MAX_FACE_SET_CAPACITY, TypeInfo,
+};
+use frs_types::{FaceSetName, FieldName, Problem, ValidationError};
+use http::Method;
+use serde_json::json;
+
+use crate::error::{BuildError, Error};
+use crate::operation::{ApiVersion, Idempotency, Operation, Reply, RequestSpec};
+use crate::response::parse_json;
+
+/// Creates a face set: `POST /v2/{project_id}/face-sets`.
+///
+/// The account may hold at most 10 face sets (`FRS.0305` beyond); a name in use answers
+/// `FRS.0301`. Custom fields used later when adding faces must be declared here.
+///
+/// ```
+/// use frs_request::face_sets::CreateFaceSet;
+/// use frs_types::models::face_sets::FieldType;
+///
+/// let op = CreateFaceSet::new("staff".parse()?)
+///     .capacity(30_000)?
+///     .field("floor".parse()?, FieldType::Integer)?
+///     .field("badge".parse()?, FieldType::String)?;
+/// # Ok::<(), frs_types::ValidationError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateFaceSet {
+    name: FaceSetName,
+    capacity: Option<u32>,
+    fields: ExternalFieldsSchema,
+}
+
+impl CreateFaceSet {
+    /// A face set named `name`, with the default capacity (100 000) and no custom fields.
+    pub fn new(name: FaceSetName) -> Self {
+        Self { name, capacity: None, fields: ExternalFieldsSchema::new() }
+    }
+
+    /// Sets the capacity: a multiple of 10 000, from 10 000 to 100 000.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] for `face_set_capacity` otherwise.
+    pub fn capacity(mut self, capacity: u32) -> Result<Self, ValidationError> {
+        if capacity == 0 || capacity > MAX_FACE_SET_CAPACITY || !capacity.is_multiple_of(10_000) {
+            return Err(ValidationError::new(
+                "face_set_capacity",
+                Problem::Rule("must be a multiple of 10000 from 10000 to 100000"),
+            ));
+        }
+        self.capacity = Some(capacity);
+        Ok(self)
+    }
+
+    /// Declares a custom field (a later declaration of the same name replaces the earlier
+    /// one, as at the service).
+    ///
+    /// # Errors
+    /// A [`ValidationError`] for `external_fields` beyond 10 fields.
+    pub fn field(mut self, name: FieldName, field_type: FieldType) -> Result<Self, ValidationError> {
+        if !self.fields.contains_key(&name) && self.fields.len() >= MAX_CUSTOM_FIELDS {
+            return Err(ValidationError::new("external_fields", Problem::Rule("at most 10 custom fields")));
+        }
+        self.fields.insert(name, TypeInfo { field_type });
+        Ok(self)
+    }
+
+    /// The name.
+    pub fn name(&self) -> &FaceSetName {
+        &self.name
+    }
+}
+
+impl Operation for CreateFaceSet {
+    type Output = FaceSetResponse;
+    const NAME: &'static str = "CreateFaceSet";
+
+    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+        let mut body = json!({ "face_set_name": self.name });
+        if let Some(capacity) = self.capacity {
+            body["face_set_capacity"] = json!(capacity);
+        }
+        if !self.fields.is_empty() {
+            body["external_fields"] = json!(self.fields);
+        }
+        RequestSpec::frs(Method::POST, ApiVersion::V2, vec!["face-sets".into()]).json(&body)
+    }
+
+    fn idempotency(&self) -> Idempotency {
+        // A retry after a lost answer would meet FRS.0301 (already exists).
+        Idempotency::NotIdempotent
+    }
+
+    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
+        parse_json(response)
+    }
+}
+
+/// Lists every face set of the project: `GET /v2/{project_id}/face-sets`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShowAllFaceSets;
+
+impl Operation for ShowAllFaceSets {
+    type Output = FaceSetsResponse;
+    const NAME: &'static str = "ShowAllFaceSets";
+
+    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+        Ok(RequestSpec::frs(Method::GET, ApiVersion::V2, vec!["face-sets".into()]))
+    }
+
+    fn idempotency(&self) -> Idempotency {
+        Idempotency::Idempotent
+    }
+
+    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
+        parse_json(response)
+    }
+}
+
+/// Shows one face set: `GET /v2/{project_id}/face-sets/{face_set_name}` (`FRS.0302` when it
+/// does not exist).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShowFaceSet {
+    name: FaceSetName,
+}
+
+impl ShowFaceSet {
+    /// The face set `name`.
+    pub fn new(name: FaceSetName) -> Self {
+        Self { name }
+    }
+}
+
+impl Operation for ShowFaceSet {
+    type Output = FaceSetResponse;
+    const NAME: &'static str = "ShowFaceSet";
+
+    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+        Ok(RequestSpec::frs(
+            Method::GET,
+            ApiVersion::V2,
+            vec!["face-sets".into(), self.name.to_string().into()],
+        ))
+    }
+
+    fn idempotency(&self) -> Idempotency {
+        Idempotency::Idempotent
+    }
+
+    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
+        parse_json(response)
+    }
+}
+
+/// Deletes a face set and every face in it, irreversibly:
+/// `DELETE /v2/{project_id}/face-sets/{face_set_name}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteFaceSet {
+    name: FaceSetName,
+}
+
+impl DeleteFaceSet {
+    /// The face set `name`.
+    pub fn new(name: FaceSetName) -> Self {
+        Self { name }
+    }
+}
+
+impl Operation for DeleteFaceSet {
+    type Output = DeleteFaceSetResponse;
+    const NAME: &'static str = "DeleteFaceSet";
+
+    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+        Ok(RequestSpec::frs(
+            Method::DELETE,
+            ApiVersion::V2,
+            vec!["face-sets".into(), self.name.to_string().into()],
+        ))
+    }
+
+    fn idempotency(&self) -> Idempotency {
+        Idempotency::Idempotent
+    }
+
+    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
+        parse_json(response)
+    }
+}

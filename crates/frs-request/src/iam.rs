@@ -1,0 +1,297 @@
+//! Identity and Access Management (IAM): a user token from a password, and the project id
+//! of a region — the two IAM calls the official SDKs make for FRS.
+//!
+//! Both are explicit operations: nothing here is called behind the caller's back, except
+//! by a [`TokenProvider`](crate::TokenProvider) the caller chose to configure.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use frs_types::models::iam::{ProjectInfo, ProjectsResponse, TokenResponse};
+use frs_types::{ProjectId, Region};
+use http::Method;
+use serde_json::json;
+
+use crate::error::{BuildError, DecodeError, Error, header_text};
+use crate::operation::{AuthMode, Body, Idempotency, Operation, Reply, RequestSpec, Service, decode_json};
+use crate::response::{error_from_parts, parse_json};
+use crate::secret::Secret;
+
+/// What a token is scoped to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectScope {
+    /// The project named after a region (`cn-north-4`), as the docs show.
+    Name(String),
+    /// A project by id.
+    Id(ProjectId),
+}
+
+/// An IAM user's password credentials. `Debug` hides the password.
+#[derive(Clone)]
+pub struct PasswordCredentials {
+    /// The IAM user name.
+    pub user_name: String,
+    /// The user's password.
+    pub password: Secret,
+    /// The account (domain) name the user belongs to.
+    pub domain_name: String,
+    /// The project the token is for.
+    pub scope: ProjectScope,
+}
+
+impl PasswordCredentials {
+    /// Credentials for a user of `domain_name`, scoped to the project of `region`.
+    pub fn for_region(user_name: &str, password: &str, domain_name: &str, region: &Region) -> Self {
+        Self {
+            user_name: user_name.to_owned(),
+            password: Secret::new(password),
+            domain_name: domain_name.to_owned(),
+            scope: ProjectScope::Name(region.id().to_owned()),
+        }
+    }
+}
+
+impl fmt::Debug for PasswordCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PasswordCredentials")
+            .field("user_name", &self.user_name)
+            .field("password", &"***")
+            .field("domain_name", &self.domain_name)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// Obtains a user token with a password: `POST {iam}/v3/auth/tokens` (answer 201, token in
+/// the `X-Subject-Token` header, valid 24 hours). Sent without other credentials.
+#[derive(Debug, Clone)]
+pub struct IssueUserToken {
+    credentials: PasswordCredentials,
+}
+
+impl IssueUserToken {
+    /// A token request for `credentials`.
+    pub fn new(credentials: PasswordCredentials) -> Self {
+        Self { credentials }
+    }
+}
+
+/// A token and when it expires. `Debug` hides the token.
+#[derive(Clone)]
+pub struct IssuedToken {
+    /// The token, for `X-Auth-Token`.
+    pub token: Secret,
+    /// When it expires (`token.expires_at`), if the answer said.
+    pub expires_at: Option<SystemTime>,
+    /// The answer's body.
+    pub info: TokenResponse,
+}
+
+impl fmt::Debug for IssuedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IssuedToken").field("token", &"***").field("expires_at", &self.expires_at).finish()
+    }
+}
+
+impl Operation for IssueUserToken {
+    type Output = IssuedToken;
+    const NAME: &'static str = "KeystoneCreateUserTokenByPassword";
+
+    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+        let c = &self.credentials;
+        let scope = match &c.scope {
+            ProjectScope::Name(name) => json!({ "project": { "name": name } }),
+            ProjectScope::Id(id) => json!({ "project": { "id": id } }),
+        };
+        let body = json!({ "auth": {
+            "identity": { "methods": ["password"], "password": { "user": {
+                "name": c.user_name, "password": c.password.expose(), "domain": { "name": c.domain_name }
+            } } },
+            "scope": scope,
+        } });
+        let bytes = serde_json::to_vec(&body).map_err(|e| BuildError::Body(e.to_string()))?;
+        Ok(RequestSpec {
+            method: Method::POST,
+            service: Service::Iam,
+            segments: vec!["v3".into(), "auth".into(), "tokens".into()],
+            query: Vec::new(),
+            body: Body::Json(Bytes::from(bytes)),
+            auth: AuthMode::Anonymous,
+        })
+    }
+
+    fn idempotency(&self) -> Idempotency {
+        // A second token does not invalidate the first.
+        Idempotency::Idempotent
+    }
+
+    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<IssuedToken>, Error<Infallible>> {
+        let (parts, body) = response.into_parts();
+        if !parts.status.is_success() {
+            return Err(error_from_parts(parts.status, &parts.headers, body));
+        }
+        let decode = |reason: &str| {
+            Error::Decode(Box::new(DecodeError::new(parts.status, reason, b"", &parts.headers)))
+        };
+        let token = header_text(&parts.headers, "x-subject-token")
+            .ok_or_else(|| decode("no X-Subject-Token header"))?;
+        let info: TokenResponse =
+            decode_json(parts.status, &parts.headers, &body).map_err(|e| Error::Decode(Box::new(e)))?;
+        let expires_at = info.token.as_ref().and_then(|t| t.expires_at.as_deref()).and_then(parse_rfc3339);
+        Ok(Reply {
+            value: IssuedToken { token: Secret::new(token), expires_at, info },
+            status: parts.status,
+            request_id: header_text(&parts.headers, "x-request-id"),
+        })
+    }
+}
+
+/// Lists the projects named `name` (a region id): `GET {iam}/v3/projects?name=<region>`,
+/// with the configured credentials — how the official SDK discovers a project id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListProjects {
+    name: String,
+}
+
+impl ListProjects {
+    /// The projects of `region`.
+    pub fn for_region(region: &Region) -> Self {
+        Self { name: region.id().to_owned() }
+    }
+}
+
+impl Operation for ListProjects {
+    type Output = ProjectsResponse;
+    const NAME: &'static str = "KeystoneListProjects";
+
+    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+        Ok(RequestSpec {
+            method: Method::GET,
+            service: Service::Iam,
+            segments: vec!["v3".into(), "projects".into()],
+            query: vec![("name".into(), self.name.clone())],
+            body: Body::Empty,
+            auth: AuthMode::Credentials,
+        })
+    }
+
+    fn idempotency(&self) -> Idempotency {
+        Idempotency::Idempotent
+    }
+
+    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
+        parse_json(response)
+    }
+}
+
+/// Why a project id could not be discovered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DiscoveryError {
+    /// No project has the region's name: give the project id explicitly.
+    #[error("no IAM project is named {0:?}; set the project id explicitly")]
+    NoProject(String),
+    /// Several projects matched (sub-projects): choose one explicitly.
+    #[error("several IAM projects match {name:?} ({ids}); set the project id explicitly")]
+    Ambiguous {
+        /// The region name.
+        name: String,
+        /// The ids found, comma-separated.
+        ids: String,
+    },
+    /// The project id in the answer is not a valid id.
+    #[error("IAM answered an invalid project id: {0}")]
+    InvalidId(frs_types::ValidationError),
+}
+
+/// Picks the project id from a [`ListProjects`] answer, as the official SDK does: exactly
+/// one project must match.
+///
+/// # Errors
+/// [`DiscoveryError`] for zero or several matches.
+pub fn discovered_project_id(
+    region: &Region,
+    answer: &ProjectsResponse,
+) -> Result<ProjectId, DiscoveryError> {
+    let projects: Vec<&ProjectInfo> = answer.projects.iter().flatten().filter(|p| p.id.is_some()).collect();
+    match projects.as_slice() {
+        [] => Err(DiscoveryError::NoProject(region.id().to_owned())),
+        [one] => ProjectId::new(one.id.clone().unwrap_or_default()).map_err(DiscoveryError::InvalidId),
+        many => Err(DiscoveryError::Ambiguous {
+            name: region.id().to_owned(),
+            ids: many.iter().filter_map(|p| p.id.as_deref()).collect::<Vec<_>>().join(", "),
+        }),
+    }
+}
+
+/// Parses IAM's `2024-03-16T10:20:30.123000Z` (any fraction, `Z` or `+00:00`).
+pub fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+    let b = text.as_bytes();
+    if !text.is_ascii()
+        || b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let compact = format!(
+        "{}{}{}T{}{}{}Z",
+        &text[0..4],
+        &text[5..7],
+        &text[8..10],
+        &text[11..13],
+        &text[14..16],
+        &text[17..19]
+    );
+    let base = crate::sdk_date::parse_sdk_date(&compact).ok()?;
+    let mut rest = &text[19..];
+    let mut nanos = 0u32;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        for (i, d) in frac[..digits].bytes().take(9).enumerate() {
+            nanos += u32::from(d - b'0') * 10u32.pow(8 - u32::try_from(i).ok()?);
+        }
+        rest = &frac[digits..];
+    }
+    let offset_secs: i64 = match rest {
+        "Z" | "z" => 0,
+        tz if tz.len() == 6 && (tz.starts_with('+') || tz.starts_with('-')) && tz.as_bytes()[3] == b':' => {
+            let h: i64 = tz[1..3].parse().ok()?;
+            let m: i64 = tz[4..6].parse().ok()?;
+            let sign = if tz.starts_with('-') { -1 } else { 1 };
+            sign * (h * 3600 + m * 60)
+        }
+        _ => return None,
+    };
+    let t = base + Duration::from_nanos(nanos.into());
+    let shift = Duration::from_secs(offset_secs.unsigned_abs());
+    // Local time = UTC + offset, so UTC = local - offset.
+    if offset_secs >= 0 { t.checked_sub(shift) } else { t.checked_add(shift) }.filter(|t| *t >= UNIX_EPOCH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_times() {
+        let t = parse_rfc3339("2024-03-15T10:20:30.500000Z").unwrap();
+        assert_eq!(t.duration_since(UNIX_EPOCH).unwrap(), Duration::from_millis(1_710_498_030_500));
+        assert_eq!(
+            parse_rfc3339("2024-03-15T12:20:30+02:00").unwrap(),
+            parse_rfc3339("2024-03-15T10:20:30Z").unwrap()
+        );
+        for bad in ["", "2024-03-15", "2024-03-15T10:20:30", "2024-03-15T10:20:30.Z", "2024-13-15T10:20:30Z"]
+        {
+            assert!(parse_rfc3339(bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,672 @@
+//! A signing debugger: signs a request described in JSON and shows every intermediate
+//! string, for when the gateway answers `APIGW.0301` (signature rejected).
+//!
+//! Signing the same request locally shows exactly what went into the signature: comparing
+//! the [`SigningReport`] with what reached the server (or with the report of a request that
+//! works) shows which part differs — a header added or trimmed by a proxy, a path encoded
+//! twice, a clock-skewed `X-Sdk-Date`, …
+//!
+//! A [`SigningInput`] has the shape of one entry of the signing vectors
+//! (`tests/data/signing-vectors.json`, see `auth.md` §12), so a vector can be fed as it is;
+//! unknown fields (`name`, `note`, `quirk`, `tags`, `expected`, …) are ignored:
+//!
+//! | field | meaning |
+//! |---|---|
+//! | `ak`, `sk` | access key and secret key (the secret is never printed) |
+//! | `method` | HTTP method |
+//! | `scheme` | `https` (default) or `http` |
+//! | `host` | `host[:port]` |
+//! | `path` | the raw path, starting with `/` |
+//! | `query` | `[[key, value], …]`; a value is a string, a boolean, a number or a list of strings and numbers (one pair per element). Optional. |
+//! | `headers` | `[[name, value], …]`, in the order they are given to the signer. Optional. |
+//! | `body` / `body_base64` | the body as UTF-8 text or as base64 (at most one). Optional. |
+//!
+//! Without an `X-Sdk-Date` header, the current time is used.
+//!
+//! # The `sign` example
+//!
+//! The example `sign` reads JSON lines on standard input and writes one JSON line per
+//! non-blank input line: the [`SigningReport`], or `{"line": N, "error": "..."}`. It exits
+//! with status 1 if any line failed.
+//!
+//! ```text
+//! echo '{"ak":"AK","sk":"SK","method":"GET","host":"face.cn-north-4.myhuaweicloud.com","path":"/v2/p/face-sets","query":[],"headers":[["X-Sdk-Date","20240315T102030Z"]]}' \
+//!     | cargo run -p frs-request --example sign
+//! cargo run -p frs-request --example sign < requests.jsonl
+//! ```
+//!
+//! The same from Rust, with [`run_lines`]:
+//!
+//! ```rust
+//! use std::time::SystemTime;
+//!
+//! let input = br#"{"ak":"AK","sk":"SK","method":"GET","host":"face.cn-north-4.myhuaweicloud.com","path":"/v2/p/face-sets","query":[],"headers":[["X-Sdk-Date","20240315T102030Z"]]}"#;
+//! let mut output = Vec::new();
+//! let failed = frs_request::sign_debug::run_lines(&input[..], &mut output, SystemTime::now)?;
+//! assert_eq!(failed, 0);
+//! let report: serde_json::Value = serde_json::from_slice(&output)?;
+//! assert_eq!(report["uri"], "https://face.cn-north-4.myhuaweicloud.com/v2/p/face-sets");
+//! assert_eq!(report["signed_headers"], "host;x-sdk-date");
+//! assert!(report["authorization"].as_str().unwrap().starts_with("SDK-HMAC-SHA256 Access=AK, "));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, BufRead, Write};
+use std::time::SystemTime;
+
+use base64::Engine as _;
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::secret::Secret;
+use crate::sign::{SignError, SignableRequest, sign};
+
+/// A request to sign, as read from one JSON line (see the [module docs](self)).
+///
+/// `Debug` shows the secret key as `***`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SigningInput {
+    /// The access key (AK).
+    pub ak: String,
+    /// The secret key (SK); in JSON, a string.
+    #[serde(deserialize_with = "deserialize_secret")]
+    pub sk: Secret,
+    /// The HTTP method, any case.
+    pub method: String,
+    /// `https` (the default) or `http`; used only for [`SigningReport::uri`].
+    #[serde(default = "default_scheme")]
+    pub scheme: String,
+    /// The endpoint's `host[:port]`.
+    pub host: String,
+    /// The raw path, starting with `/`.
+    pub path: String,
+    /// Query parameters, unencoded, as `[key, value]` pairs.
+    #[serde(default)]
+    pub query: Vec<(String, QueryValue)>,
+    /// Headers as `[name, value]` pairs, in order.
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// The body as UTF-8 text.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// The body as standard base64 (for binary bodies).
+    #[serde(default)]
+    pub body_base64: Option<String>,
+}
+
+fn default_scheme() -> String {
+    "https".to_owned()
+}
+
+/// Reads a secret key from a string, and never echoes a value of another type in the error.
+fn deserialize_secret<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Secret, D::Error> {
+    struct SecretVisitor;
+
+    const NOT_TEXT: &str = "the secret key `sk` must be a JSON string";
+
+    impl Visitor<'_> for SecretVisitor {
+        type Value = Secret;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the secret key as a string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Secret, E> {
+            Ok(Secret::new(v))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Secret, E> {
+            Ok(Secret::new(v))
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Secret, E> {
+            Err(E::custom(NOT_TEXT))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Secret, E> {
+            Err(E::custom(NOT_TEXT))
+        }
+        fn visit_i128<E: de::Error>(self, _: i128) -> Result<Secret, E> {
+            Err(E::custom(NOT_TEXT))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Secret, E> {
+            Err(E::custom(NOT_TEXT))
+        }
+        fn visit_u128<E: de::Error>(self, _: u128) -> Result<Secret, E> {
+            Err(E::custom(NOT_TEXT))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Secret, E> {
+            Err(E::custom(NOT_TEXT))
+        }
+        fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Secret, E> {
+            Err(E::custom(NOT_TEXT))
+        }
+    }
+
+    // `deserialize_any`, not `deserialize_string`: serde_json's own type error for a
+    // non-string would quote the value.
+    deserializer.deserialize_any(SecretVisitor)
+}
+
+/// One query value as written in JSON, rendered as the official client renders it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueryValue {
+    /// A string, sent as it is.
+    Text(String),
+    /// A boolean, sent as `true` / `false`.
+    Bool(bool),
+    /// A number, sent in decimal.
+    Number(serde_json::Number),
+    /// One pair per element. Booleans and nested lists are refused when signing: the
+    /// official client writes booleans in a list as `True` / `False`, and the SDK never
+    /// sends one.
+    List(Vec<Self>),
+}
+
+impl<'de> Deserialize<'de> for QueryValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn convert(value: Value) -> Result<QueryValue, &'static str> {
+            match value {
+                Value::String(s) => Ok(QueryValue::Text(s)),
+                Value::Bool(b) => Ok(QueryValue::Bool(b)),
+                Value::Number(n) => Ok(QueryValue::Number(n)),
+                Value::Array(items) => {
+                    items.into_iter().map(convert).collect::<Result<_, _>>().map(QueryValue::List)
+                }
+                Value::Null => Err("a query value may not be null"),
+                Value::Object(_) => Err("a query value may not be an object"),
+            }
+        }
+        convert(Value::deserialize(deserializer)?).map_err(de::Error::custom)
+    }
+}
+
+impl SigningInput {
+    /// The query as the signer sees it: one `(key, text)` pair per value.
+    ///
+    /// # Errors
+    /// [`SignDebugError::BoolInList`] or [`SignDebugError::NestedList`] for a list holding a
+    /// boolean or a list.
+    pub fn query_pairs(&self) -> Result<Vec<(String, String)>, SignDebugError> {
+        let mut pairs = Vec::with_capacity(self.query.len());
+        for (key, value) in &self.query {
+            match value {
+                QueryValue::List(items) => {
+                    for item in items {
+                        let text = match item {
+                            QueryValue::Text(s) => s.clone(),
+                            QueryValue::Number(n) => n.to_string(),
+                            QueryValue::Bool(_) => {
+                                return Err(SignDebugError::BoolInList { key: key.clone() });
+                            }
+                            QueryValue::List(_) => {
+                                return Err(SignDebugError::NestedList { key: key.clone() });
+                            }
+                        };
+                        pairs.push((key.clone(), text));
+                    }
+                }
+                QueryValue::Text(s) => pairs.push((key.clone(), s.clone())),
+                QueryValue::Bool(b) => pairs.push((key.clone(), b.to_string())),
+                QueryValue::Number(n) => pairs.push((key.clone(), n.to_string())),
+            }
+        }
+        Ok(pairs)
+    }
+
+    /// The body bytes: `body` as UTF-8, `body_base64` decoded, or empty.
+    ///
+    /// # Errors
+    /// [`SignDebugError::BothBodies`] when both are given, [`SignDebugError::Base64`] when
+    /// `body_base64` is not standard base64.
+    pub fn body_bytes(&self) -> Result<Cow<'_, [u8]>, SignDebugError> {
+        match (&self.body, &self.body_base64) {
+            (Some(_), Some(_)) => Err(SignDebugError::BothBodies),
+            (Some(text), None) => Ok(Cow::Borrowed(text.as_bytes())),
+            (None, Some(b64)) => base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map(Cow::Owned)
+                .map_err(|e| SignDebugError::Base64(e.to_string())),
+            (None, None) => Ok(Cow::Borrowed(&[])),
+        }
+    }
+}
+
+/// Everything the signer computed for a [`SigningInput`]; never the secret key.
+///
+/// The `authorization` value holds the signature: compare it with the `Authorization` header
+/// of the request that was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SigningReport {
+    /// The canonical request (six lines joined by `\n`).
+    pub canonical_request: String,
+    /// `SDK-HMAC-SHA256\n<date>\n<hex sha256 of the canonical request>`.
+    pub string_to_sign: String,
+    /// Lower-case signed header names joined by `;`.
+    pub signed_headers: String,
+    /// The `Authorization` header value.
+    pub authorization: String,
+    /// `scheme://host` followed by the request target the signer set (path and canonical
+    /// query string).
+    pub uri: String,
+    /// The payload hash (last line of the canonical request).
+    pub payload_hash: String,
+    /// The canonical URI (line 2 of the canonical request).
+    pub canonical_uri: String,
+    /// The canonical query string (line 3 of the canonical request).
+    pub canonical_query_string: String,
+    /// The headers to send, in order, `Authorization` last.
+    pub sent_headers: Vec<(String, String)>,
+}
+
+/// Why a [`SigningInput`] could not be signed, or a line could not be read as one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignDebugError {
+    /// The line is not JSON or not a valid [`SigningInput`] (the text says why; it never
+    /// contains the secret key).
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// Both `body` and `body_base64` are given.
+    #[error("give either body or body_base64, not both")]
+    BothBodies,
+    /// `body_base64` is not standard base64.
+    #[error("body_base64 is not valid base64: {0}")]
+    Base64(String),
+    /// A list of query values holds a boolean, which the SDK never sends.
+    #[error(
+        "query parameter {key:?}: a list of values may not hold a boolean (the official client \
+         writes it True/False, and the SDK never sends one)"
+    )]
+    BoolInList {
+        /// The query key.
+        key: String,
+    },
+    /// A list of query values holds another list.
+    #[error("query parameter {key:?}: a list of values may not hold another list")]
+    NestedList {
+        /// The query key.
+        key: String,
+    },
+    /// The signer refused the request.
+    #[error("cannot sign: {0}")]
+    Sign(#[from] SignError),
+}
+
+/// Signs `input` and returns every intermediate value. `now` is used only when the headers
+/// hold no `X-Sdk-Date`.
+///
+/// # Errors
+/// A [`SignDebugError`] for a bad query value or body, or when the signer refuses the
+/// request (for example two headers whose names differ only in case).
+pub fn sign_input(input: &SigningInput, now: SystemTime) -> Result<SigningReport, SignDebugError> {
+    let query = input.query_pairs()?;
+    let body = input.body_bytes()?;
+    let request = SignableRequest {
+        method: &input.method,
+        host: &input.host,
+        path: &input.path,
+        query: &query,
+        headers: &input.headers,
+        body: &body,
+    };
+    let signed = sign(&request, &input.ak, &input.sk, now)?;
+    Ok(SigningReport {
+        authorization: signed.authorization().to_owned(),
+        uri: format!("{}://{}{}", input.scheme, input.host, signed.request_uri),
+        canonical_request: signed.canonical_request,
+        string_to_sign: signed.string_to_sign,
+        signed_headers: signed.signed_headers,
+        payload_hash: signed.payload_hash,
+        canonical_uri: signed.canonical_uri,
+        canonical_query_string: signed.canonical_query_string,
+        sent_headers: signed.headers,
+    })
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    line: usize,
+    error: &'a str,
+}
+
+/// Reads JSON lines from `input` and writes one JSON line per non-blank line to `output`:
+/// the [`SigningReport`], or `{"line": N, "error": "..."}` (`N` counts from 1, blank lines
+/// included) for a line that is not valid JSON, lacks a field, has a bad body or cannot be
+/// signed. `now` is asked for the time of each line.
+///
+/// No output line ever contains the secret key: error texts are built so as not to quote
+/// it, and the key of a line is also removed from that line's error text.
+///
+/// Returns the number of error lines.
+///
+/// # Errors
+/// Only I/O errors of `input` or `output`.
+pub fn run_lines(
+    mut input: impl BufRead,
+    mut output: impl Write,
+    now: impl Fn() -> SystemTime,
+) -> io::Result<usize> {
+    let mut buf = Vec::new();
+    let mut line = 0;
+    let mut errors = 0;
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        line += 1;
+        if buf.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match sign_line(&buf, now()) {
+            Ok(report) => serde_json::to_writer(&mut output, &report)?,
+            Err(error) => {
+                errors += 1;
+                serde_json::to_writer(&mut output, &ErrorLine { line, error: &error })?;
+            }
+        }
+        output.write_all(b"\n")?;
+    }
+    output.flush()?;
+    Ok(errors)
+}
+
+/// Parses and signs one line; the error is the text to print, free of the secret key.
+fn sign_line(line: &[u8], now: SystemTime) -> Result<SigningReport, String> {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let value: Value = serde_json::from_slice(line).map_err(|e| {
+        // Syntax errors say what was expected where, never quoting the input.
+        let text = match e.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                let text = e.to_string();
+                let position = format!(" at line {} column {}", e.line(), e.column());
+                match text.strip_suffix(&position) {
+                    Some(what) => format!("{what} at column {}", e.column()),
+                    None => text,
+                }
+            }
+            _ => "the line is not valid JSON".to_owned(),
+        };
+        SignDebugError::InvalidInput(text).to_string()
+    })?;
+    if !value.is_object() {
+        return Err(SignDebugError::InvalidInput("a line must be one JSON object".to_owned()).to_string());
+    }
+    let sk = value.get("sk").and_then(Value::as_str).map(Secret::new);
+    let redact = |e: SignDebugError| redact(&e.to_string(), sk.as_ref());
+    // Type errors quote the offending value, which could be the secret put in the wrong
+    // field: `redact` removes it.
+    let input: SigningInput =
+        serde_json::from_value(value).map_err(|e| redact(SignDebugError::InvalidInput(e.to_string())))?;
+    sign_input(&input, now).map_err(redact)
+}
+
+/// Replaces every occurrence of the secret (any ASCII case, raw or `Debug`-escaped, whole or
+/// cut to the 32 characters an `X-Sdk-Date` error keeps) in `text` by `***`.
+fn redact(text: &str, secret: Option<&Secret>) -> String {
+    let mut out = text.to_owned();
+    let Some(secret) = secret.map(Secret::expose).filter(|s| !s.is_empty()) else {
+        return out;
+    };
+    let escaped = |s: &str| {
+        let debug = format!("{s:?}");
+        debug[1..debug.len() - 1].to_owned()
+    };
+    let prefix: String = secret.chars().take(32).collect();
+    let mut needles = vec![secret.to_owned(), escaped(secret), escaped(&prefix), prefix];
+    // Longest first, so a prefix never leaves the rest of a longer match behind.
+    needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    for needle in needles {
+        out = replace_ignore_ascii_case(&out, &needle, "***");
+    }
+    out
+}
+
+fn replace_ignore_ascii_case(haystack: &str, needle: &str, with: &str) -> String {
+    // ASCII lower-casing keeps byte offsets, so matches in the lower-cased text are matches
+    // in the original, at char boundaries.
+    let lower_haystack = haystack.to_ascii_lowercase();
+    let lower_needle = needle.to_ascii_lowercase();
+    let mut out = String::with_capacity(haystack.len());
+    let mut last = 0;
+    for (start, _) in lower_haystack.match_indices(&lower_needle) {
+        out.push_str(&haystack[last..start]);
+        out.push_str(with);
+        last = start + needle.len();
+    }
+    out.push_str(&haystack[last..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    const VECTORS: &str = include_str!("../tests/data/signing-vectors.json");
+
+    fn vectors() -> Vec<Value> {
+        let doc: Value = serde_json::from_str(VECTORS).unwrap();
+        doc["vectors"].as_array().unwrap().clone()
+    }
+
+    fn clock() -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(1_710_498_030) // 2024-03-15T10:20:30Z
+    }
+
+    /// Runs `input` through `run_lines`; returns the error count and the output lines.
+    fn run(input: &str) -> (usize, Vec<Value>, String) {
+        let mut out = Vec::new();
+        let errors = run_lines(input.as_bytes(), &mut out, clock).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        (errors, lines, text)
+    }
+
+    #[test]
+    fn every_vector_fed_as_is_matches_the_official_signer() {
+        let vectors = vectors();
+        assert_eq!(vectors.len(), 88);
+        let input: Vec<String> = vectors.iter().map(|v| serde_json::to_string(v).unwrap()).collect();
+        let (errors, lines, _) = run(&input.join("\n"));
+        assert_eq!(lines.len(), 88, "one output line per input line");
+        assert_eq!(errors, 2);
+        let mut checked = 0;
+        for (i, (v, out)) in vectors.iter().zip(&lines).enumerate() {
+            let name = v["name"].as_str().unwrap();
+            match name {
+                "headers_case_duplicate_quirk" => {
+                    assert_eq!(out["line"], i + 1, "{name}");
+                    let error = out["error"].as_str().unwrap();
+                    assert!(error.contains("\"x-dup\""), "{name}: {error}");
+                    assert!(error.contains("more than once"), "{name}: {error}");
+                }
+                "query_typed_list_of_bools_quirk" => {
+                    assert_eq!(out["line"], i + 1, "{name}");
+                    let error = out["error"].as_str().unwrap();
+                    assert!(error.contains("\"flag\"") && error.contains("boolean"), "{name}: {error}");
+                }
+                _ => {
+                    assert!(out.get("error").is_none(), "{name}: {out}");
+                    let e = &v["expected"];
+                    for field in [
+                        "canonical_request",
+                        "string_to_sign",
+                        "signed_headers",
+                        "authorization",
+                        "canonical_uri",
+                        "canonical_query_string",
+                        "payload_hash",
+                        "sent_headers",
+                    ] {
+                        assert_eq!(out[field], e[field], "{name}: {field}");
+                    }
+                    let uri = format!(
+                        "{}://{}{}",
+                        v["scheme"].as_str().unwrap(),
+                        v["host"].as_str().unwrap(),
+                        e["request_uri"].as_str().unwrap()
+                    );
+                    assert_eq!(out["uri"], uri, "{name}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 86);
+    }
+
+    #[test]
+    fn the_secret_key_never_appears_in_output_for_the_vectors() {
+        let vectors = vectors();
+        let input: Vec<String> = vectors.iter().map(|v| serde_json::to_string(v).unwrap()).collect();
+        let (_, lines, _) = run(&input.join("\n"));
+        for (v, out) in vectors.iter().zip(&lines) {
+            let sk = v["sk"].as_str().unwrap();
+            assert!(!out.to_string().contains(sk), "{}", v["name"]);
+        }
+    }
+
+    const SK: &str = "VerySecret-SK-0123456789abcdefghijklmnopqrstuvwxyz";
+
+    fn line(sk: &str, extra: &str) -> String {
+        format!(
+            r#"{{"ak":"AK","sk":{},"method":"POST","host":"h.example.com","path":"/v2/p","query":[],"headers":[["X-Sdk-Date","20240315T102030Z"]]{extra}}}"#,
+            serde_json::to_string(sk).unwrap()
+        )
+    }
+
+    /// Every spelling of `sk` that could reveal it.
+    fn assert_no_secret(text: &str, sk: &str) {
+        let json = serde_json::to_string(sk).unwrap();
+        let debug = format!("{sk:?}");
+        let prefix: String = sk.chars().take(16).collect();
+        for needle in [sk, &json[1..json.len() - 1], &debug[1..debug.len() - 1], &prefix] {
+            assert!(
+                !text.to_ascii_lowercase().contains(&needle.to_ascii_lowercase()),
+                "{needle:?} in {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_secret_key_never_appears_in_error_lines() {
+        let good = line(SK, "");
+        let cases = [
+            // Invalid base64 body.
+            line(SK, r#","body_base64":"not base64!""#),
+            // Both bodies.
+            line(SK, r#","body":"{}","body_base64":"e30=""#),
+            // A case-duplicate header.
+            good.replace(r#"[["X-Sdk-Date""#, r#"[["X-Dup","1"],["x-dup","2"],["X-Sdk-Date""#),
+            // Truncated right after the secret key value, and inside it.
+            format!(r#"{{"ak":"AK","sk":"{SK}""#),
+            format!(r#"{{"ak":"AK","sk":"{SK}"#),
+            format!(r#"{{"ak":"AK","sk":"{SK}" "method":"GET"}}"#),
+            // A missing field.
+            good.replace(r#","host":"h.example.com""#, ""),
+            // The secret put where serde's type error quotes the value.
+            good.replace(r#""query":[]"#, &format!(r#""query":"{SK}""#)),
+            good.replace(r#""method":"POST""#, &format!(r#""method":["{SK}"]"#)),
+            // The secret as a header name (the signer reports it lower-cased) or as the date
+            // (the signer reports its first 32 characters).
+            good.replace(r#"[["X-Sdk-Date""#, &format!(r#"[["{SK}","1"],["{SK}","2"],["X-Sdk-Date""#)),
+            good.replace("20240315T102030Z", SK),
+            // A bool in a list, a bad query value.
+            good.replace(r#""query":[]"#, r#""query":[["flag",[true]]]"#),
+            good.replace(r#""query":[]"#, r#""query":[["k",null]]"#),
+            // Not an object.
+            format!(r#"["{SK}"]"#),
+            format!(r#""{SK}""#),
+        ];
+        let (errors, lines, text) = run(&cases.join("\n"));
+        assert_eq!(errors, cases.len(), "{text}");
+        assert_eq!(lines.len(), cases.len());
+        assert_no_secret(&text, SK);
+        for (i, out) in lines.iter().enumerate() {
+            assert_eq!(out["line"], i + 1);
+            assert!(!out["error"].as_str().unwrap().is_empty());
+        }
+        assert!(lines[0]["error"].as_str().unwrap().contains("base64"));
+        assert!(lines[2]["error"].as_str().unwrap().contains("\"x-dup\""));
+        assert!(lines[6]["error"].as_str().unwrap().contains("missing field `host`"));
+        assert!(lines[9]["error"].as_str().unwrap().contains("***"));
+
+        // Secrets with characters that JSON and Debug escape, or of the wrong type.
+        let odd = r#"se"cr\et-with-quotes-and-backslashes"#;
+        let cases = [
+            line(odd, r#","body_base64":"%%%""#)
+                .replace(r#""query":[]"#, &format!(r#""query":{}"#, serde_json::to_string(odd).unwrap())),
+            r#"{"ak":"AK","sk":987654321987,"method":"GET","host":"h","path":"/"}"#.to_owned(),
+            r#"{"ak":"AK","sk":["987654321987"],"method":"GET","host":"h","path":"/"}"#.to_owned(),
+        ];
+        let (errors, _, text) = run(&cases.join("\n"));
+        assert_eq!(errors, 3, "{text}");
+        assert_no_secret(&text, odd);
+        assert_no_secret(&text, "987654321987");
+        assert!(text.contains("must be a JSON string"), "{text}");
+    }
+
+    #[test]
+    fn the_report_and_debug_hold_no_secret() {
+        let input: SigningInput = serde_json::from_str(&line(SK, r#","body":"{}""#)).unwrap();
+        assert!(!format!("{input:?}").contains(SK));
+        let report = sign_input(&input, clock()).unwrap();
+        assert_no_secret(&serde_json::to_string(&report).unwrap(), SK);
+        assert_no_secret(&format!("{report:?}"), SK);
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_but_counted() {
+        let input = format!("\n{}\n  \r\n{{oops\n\n", line(SK, ""));
+        let (errors, lines, _) = run(&input);
+        assert_eq!(errors, 1);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0]["authorization"].as_str().unwrap().starts_with("SDK-HMAC-SHA256 Access=AK, "));
+        assert_eq!(lines[1]["line"], 4);
+        assert_eq!(lines[1]["error"], "invalid input: key must be a string at column 2");
+    }
+
+    #[test]
+    fn defaults_and_the_clock() {
+        let text = r#"{"ak":"AK","sk":"SK","method":"get","host":"h.example.com","path":"/a b","name":"x","extra":{"any":[1]}}"#;
+        let (errors, lines, _) = run(text);
+        assert_eq!(errors, 0);
+        let out = &lines[0];
+        assert_eq!(out["uri"], "https://h.example.com/a b");
+        assert_eq!(out["signed_headers"], "host;x-sdk-date");
+        assert!(out["string_to_sign"].as_str().unwrap().starts_with("SDK-HMAC-SHA256\n20240315T102030Z\n"));
+        assert_eq!(out["sent_headers"][0], serde_json::json!(["X-Sdk-Date", "20240315T102030Z"]));
+        assert_eq!(out["payload_hash"], crate::sign::EMPTY_PAYLOAD_SHA256);
+    }
+
+    #[test]
+    fn typed_query_values() {
+        let input: SigningInput = serde_json::from_str(
+            r#"{"ak":"AK","sk":"SK","method":"GET","host":"h","path":"/",
+                "query":[["b",true],["n",-1],["l",["x",2]],["s","t"]]}"#,
+        )
+        .unwrap();
+        let pairs = input.query_pairs().unwrap();
+        let expect = [("b", "true"), ("n", "-1"), ("l", "x"), ("l", "2"), ("s", "t")];
+        assert_eq!(pairs, expect.map(|(k, v)| (k.to_owned(), v.to_owned())));
+        let nested: SigningInput = serde_json::from_str(
+            r#"{"ak":"AK","sk":"SK","method":"GET","host":"h","path":"/","query":[["l",[["x"]]]]}"#,
+        )
+        .unwrap();
+        assert_eq!(nested.query_pairs().unwrap_err(), SignDebugError::NestedList { key: "l".into() });
+    }
+
+    #[test]
+    fn base64_body() {
+        let input: SigningInput = serde_json::from_str(&line(SK, r#","body_base64":"AAEC/w==""#)).unwrap();
+        assert_eq!(&*input.body_bytes().unwrap(), &[0, 1, 2, 255]);
+    }
+
+    #[test]
+    fn redaction() {
+        assert_eq!(redact("a SeCrEt b secret", Some(&Secret::new("secret"))), "a *** b ***");
+        assert_eq!(redact("text", Some(&Secret::new(""))), "text");
+        assert_eq!(redact("text", None), "text");
+    }
+}
