@@ -129,6 +129,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
         (&Method::DELETE, ["v2", project, "face-sets", set, "faces"]) => {
             Some((*project, Route::DeleteFaces(set)))
         }
+        (&Method::GET, ["v2", project, "face-sets", set, "faces"]) => Some((*project, Route::ShowFaces(set))),
         _ => None,
     };
     let Some((project, route)) = route else {
@@ -152,11 +153,72 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
     let query = parts.uri.query().map(frs_request::sign::parse_query).unwrap_or_default();
     match route {
         Route::DeleteFaces(set) => delete_faces(&shared, set, &query, &rid),
+        Route::ShowFaces(set) => show_faces(&shared, set, &query, &rid),
     }
 }
 
 enum Route<'a> {
     DeleteFaces(&'a str),
+    ShowFaces(&'a str),
+}
+
+fn face_json(face: &crate::state::Face) -> serde_json::Value {
+    json!({
+        "bounding_box": {"top_left_x": 22, "top_left_y": 37, "width": 174, "height": 174},
+        "face_id": face.face_id,
+        "external_image_id": face.external_image_id,
+        "external_fields": face.external_fields,
+    })
+}
+
+/// `GET /v2/{project_id}/face-sets/{face_set_name}/faces?face_id=` or `?offset=&limit=`
+/// (defaults 0 and 5; `offset + limit` at most 10 000).
+fn show_faces(shared: &Shared, set_name: &str, query: &[(String, String)], rid: &str) -> Response<Body> {
+    let get = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let store = shared.store();
+    let Some(set) = store.sets.get(set_name) else {
+        return frs_error(&ErrorCode::FaceSetNotFound, "The face set does not exist.", rid);
+    };
+    let faces: Vec<serde_json::Value> = if let Some(face_id) = get("face_id") {
+        let Some(face) = set.faces.iter().find(|f| f.face_id == face_id) else {
+            return frs_error(
+                &ErrorCode::FaceIdNotFound,
+                "The face id is not exist, checkout your input.",
+                rid,
+            );
+        };
+        vec![face_json(face)]
+    } else {
+        let number = |key: &str, default: u64| match get(key) {
+            None => Ok(default),
+            Some(v) => v.parse::<u64>().map_err(|_| key.to_owned()),
+        };
+        let (offset, limit) = match (number("offset", 0), number("limit", 5)) {
+            (Ok(o), Ok(l)) => (o, l),
+            (Err(k), _) | (_, Err(k)) => {
+                return frs_error(
+                    &ErrorCode::ParameterInvalid,
+                    &format!("The request param has wrong format, {k} must be a non-negative integer."),
+                    rid,
+                );
+            }
+        };
+        if limit == 0 || offset + limit > 10_000 {
+            return frs_error(
+                &ErrorCode::ParameterInvalid,
+                "The request param has wrong format, limit must be positive and offset + limit at most 10000.",
+                rid,
+            );
+        }
+        let start = usize::try_from(offset).unwrap_or(usize::MAX);
+        let take = usize::try_from(limit).unwrap_or(usize::MAX);
+        set.faces.iter().skip(start).take(take).map(face_json).collect()
+    };
+    json_response(
+        StatusCode::OK,
+        &json!({"face_set_id": set.id, "face_set_name": set.name, "faces": faces}),
+        rid,
+    )
 }
 
 /// `DELETE /v2/{project_id}/face-sets/{face_set_name}/faces?<field>=<value>`: deletes every

@@ -145,6 +145,15 @@ pub enum BuildError {
     /// obtain one first (this appears only when building a request by hand).
     #[error("no valid user token: run the IssueUserToken operation first (the execute loops do)")]
     NoToken,
+    /// A listing reached the service's 10 000-face bound (`offset + limit ≤ 10000`) with a
+    /// full page: the next page cannot be requested, and the set may hold more faces.
+    #[error(
+        "the listing reached the service's bound of {max} faces; keep your own list of face ids for larger sets"
+    )]
+    ListingDepth {
+        /// The bound.
+        max: u32,
+    },
     /// The body could not be serialised.
     #[error("cannot serialise the request body: {0}")]
     Body(String),

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::convert::Infallible;
 
 use bytes::Bytes;
-use frs_types::models::faces::{DeleteFacesResponse, FacesResponse, UpdateFaceResponse};
+use frs_types::models::faces::{DeleteFacesResponse, FaceSetFace, FacesResponse, UpdateFaceResponse};
 use frs_types::{
     ExternalFields, ExternalImageId, FaceId, FaceSelector, FaceSetName, FieldName, FieldValue, Filter, Image,
     Problem, ValidationError,
@@ -230,6 +230,76 @@ impl FacePages {
     /// set may hold more faces than any listing can show.
     pub fn reached_depth_limit(&self) -> bool {
         self.depth_limited
+    }
+}
+
+/// What a face listing needs next.
+#[derive(Debug)]
+pub enum ListingStep {
+    /// The next face.
+    Face(Box<FaceSetFace>),
+    /// Run this operation and hand its outcome to [`FaceListing::receive`].
+    Fetch(ShowFaces),
+    /// The listing stopped at the service's 10 000-face bound with a full last page: the set
+    /// may hold more faces than any listing can show. Reported once, then [`ListingStep::Done`].
+    DepthLimit,
+    /// The listing is over.
+    Done,
+}
+
+/// A face-by-face walk over a face set: the state machine behind `frs-ureq`'s iterator and
+/// `frs-reqwest`'s stream, so both page the same way.
+#[derive(Debug)]
+pub struct FaceListing {
+    pages: FacePages,
+    buffer: std::collections::VecDeque<FaceSetFace>,
+    limit_reported: bool,
+    failed: bool,
+}
+
+impl FaceListing {
+    /// Lists `face_set` in pages of `page_size` faces.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] for `limit` outside 1–10 000.
+    pub fn new(face_set: FaceSetName, page_size: u32) -> Result<Self, ValidationError> {
+        Ok(Self {
+            pages: FacePages::new(face_set, page_size)?,
+            buffer: std::collections::VecDeque::new(),
+            limit_reported: false,
+            failed: false,
+        })
+    }
+
+    /// The next step.
+    pub fn next_step(&mut self) -> ListingStep {
+        if let Some(face) = self.buffer.pop_front() {
+            return ListingStep::Face(Box::new(face));
+        }
+        if self.failed {
+            return ListingStep::Done;
+        }
+        match self.pages.next_op() {
+            Some(op) => ListingStep::Fetch(op),
+            None if self.pages.reached_depth_limit() && !self.limit_reported => {
+                self.limit_reported = true;
+                ListingStep::DepthLimit
+            }
+            None => ListingStep::Done,
+        }
+    }
+
+    /// Hands over the page fetched for the last [`ListingStep::Fetch`]; after an error the
+    /// listing ends.
+    pub fn receive<E>(&mut self, page: &Result<Reply<FacesResponse>, E>) {
+        match page {
+            Ok(reply) => {
+                let faces = reply.value.faces.clone().unwrap_or_default();
+                self.pages.record(faces.len());
+                self.buffer.extend(faces);
+            }
+            Err(_) => self.failed = true,
+        }
     }
 }
 

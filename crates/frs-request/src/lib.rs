@@ -41,6 +41,7 @@ pub mod faces;
 mod form;
 pub mod iam;
 pub mod liveness;
+pub mod media_file;
 pub mod multipart;
 mod operation;
 pub mod response;

@@ -72,10 +72,11 @@ fn external_fields(v: &Value) -> ExternalFields {
 }
 
 /// Our operation for a recorded call.
-fn build(sdk_method: &str, call: &Value, config: &Config) -> http::Request<Bytes> {
+fn build(sdk_method: &str, call: &Value) -> Box<dyn ErasedOp> {
     let method = sdk_method.trim_end_matches("_intl");
-    let now = UNIX_EPOCH + Duration::from_secs(1_710_498_030);
-    let req = |op: &dyn ErasedOp| op.request(config, now);
+    fn req<O: ErasedOp + Clone + 'static>(op: &O) -> Box<dyn ErasedOp> {
+        Box::new(op.clone())
+    }
     match method {
         m if m.starts_with("detect_face_by_") => {
             let mut op = DetectFaces::new(image(call, "image"));
@@ -199,15 +200,134 @@ fn build(sdk_method: &str, call: &Value, config: &Config) -> http::Request<Bytes
     }
 }
 
-/// Object-safe access to `Operation::to_request` for the table above.
+/// Object-safe access to an operation for the table above: its request, and a run through
+/// a closure transport that must see exactly that request and answers `answer`.
 trait ErasedOp {
     fn request(&self, config: &Config, now: std::time::SystemTime) -> http::Request<Bytes>;
+    fn run(
+        &self,
+        config: &Config,
+        now: std::time::SystemTime,
+        answer: http::Response<Bytes>,
+    ) -> Result<Value, String>;
 }
 
-impl<O: Operation> ErasedOp for O {
+impl<O: Operation> ErasedOp for O
+where
+    O::Output: serde::Serialize,
+{
     fn request(&self, config: &Config, now: std::time::SystemTime) -> http::Request<Bytes> {
         self.to_request(config, now).unwrap_or_else(|e| panic!("{}: {e}", O::NAME))
     }
+
+    fn run(
+        &self,
+        config: &Config,
+        now: std::time::SystemTime,
+        answer: http::Response<Bytes>,
+    ) -> Result<Value, String> {
+        let expected = self.request(config, now);
+        let answer = std::cell::RefCell::new(Some(answer));
+        let transport =
+            |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, std::convert::Infallible> {
+                // The exact request: method, URI, every header (names and values), body bytes.
+                assert_eq!(req.method(), expected.method());
+                assert_eq!(req.uri(), expected.uri());
+                assert_eq!(req.headers(), expected.headers());
+                assert_eq!(req.body(), expected.body());
+                Ok(answer.borrow_mut().take().expect("one request per call"))
+            };
+        let config = config.clone().with_retry(frs_request::RetryPolicy::none());
+        frs_request::execute_blocking(&config, &transport, self, || now, |_| {})
+            .map(|reply| serde_json::to_value(reply.value).unwrap())
+            .map_err(|e| e.code().map(|c| c.as_str().to_owned()).unwrap_or_else(|| e.to_string()))
+    }
+}
+
+/// The documented success body of each logical operation (operations.md, models.md).
+fn documented_success(sdk_method: &str) -> &'static str {
+    let m = sdk_method.trim_end_matches("_intl");
+    match m {
+        _ if m.starts_with("detect_face_by_") => {
+            r#"{"faces": [{"bounding_box": {"width": 174, "top_left_y": 37, "top_left_x": 22, "height": 174}, "attributes": {"gender": "male", "age": 35, "dress": {"glass": "none", "hat": "none"}, "quality": {"total_score": 0.5869140625, "blur": 0.385498046875, "pose": 0.3349609375, "occlusion": 0.392333984375, "illumination": 0.3408203125}, "expression": {"type": "neutral", "probability": 0.91}, "face_angle": 0}}]}"#
+        }
+        _ if m.starts_with("compare_face_by_") => {
+            r#"{"image1_face": {"bounding_box": {"width": 174, "top_left_y": 37, "top_left_x": 22, "height": 174}}, "image2_face": {"bounding_box": {"width": 118, "top_left_y": 28, "top_left_x": 94, "height": 118}}, "similarity": 0.4921875}"#
+        }
+        _ if m.starts_with("detect_live_face_by_") => {
+            r#"{"result": {"alive": true, "confidence": 0.96, "picture": "/9j/4AAQ"}, "warning-list": []}"#
+        }
+        _ if m.starts_with("detect_live_by_") => {
+            r#"{"video-result": {"alive": true, "actions": [{"action": 1, "confidence": 0.8}, {"action": 3, "confidence": 0.9}], "picture": "/9j/4AAQ"}, "warning-list": [{"warningCode": 6, "warningMsg": "action amplitude too small"}]}"#
+        }
+        _ if m.starts_with("search_face_by_") => {
+            r#"{"faces": [{"bounding_box": {"width": 174, "top_left_y": 37, "top_left_x": 22, "height": 174}, "similarity": 0.9951, "face_id": "iexEBb6t", "external_image_id": "img-1", "external_fields": {"age": 30}}]}"#
+        }
+        "create_face_set" | "show_face_set" => {
+            r#"{"face_set_info": {"face_set_name": "fs1", "face_set_id": "T785tx1N", "create_date": "2024-03-15 10:20:30", "face_set_capacity": 20000, "face_number": 0, "external_fields": {"age": {"type": "integer"}}}}"#
+        }
+        "show_all_face_sets" => {
+            r#"{"face_sets_info": [{"face_set_name": "fs1", "face_set_id": "T785tx1N", "face_set_capacity": 100000, "face_number": 2}]}"#
+        }
+        "delete_face_set" => r#"{"face_set_name": "showFaceSet"}"#,
+        _ if m.starts_with("add_faces_by_") || m.starts_with("show_faces_by_") => {
+            r#"{"face_set_id": "T785tx1N", "face_set_name": "fs1", "faces": [{"bounding_box": {"width": 174, "top_left_y": 37, "top_left_x": 22, "height": 174}, "external_image_id": "img-1", "external_fields": {"age": 30, "name": "bob"}, "face_id": "iexEBb6t"}]}"#
+        }
+        "update_face"
+        | "delete_face_by_external_image_id"
+        | "delete_face_by_face_id"
+        | "batch_delete_faces" => {
+            r#"{"face_number": 1, "face_set_id": "T785tx1N", "face_set_name": "showFaceSet"}"#
+        }
+        other => panic!("no documented body for {other}"),
+    }
+}
+
+/// The documented sample error of each logical operation (operations.md), as (status, body).
+fn documented_error(sdk_method: &str) -> (u16, &'static str) {
+    let m = sdk_method.trim_end_matches("_intl");
+    match m {
+        _ if m.starts_with("detect_face_by_") || m.starts_with("compare_face_by_") => {
+            (400, r#"{"error_code": "FRS.0501", "error_msg": "Detect no face, check out your picture."}"#)
+        }
+        _ if m.starts_with("detect_live_face_by_") => {
+            (400, r#"{"error_code": "FRS.0707", "error_msg": "Detect no face, check out your picture."}"#)
+        }
+        _ if m.starts_with("detect_live_by_") => {
+            (400, r#"{"error_code": "FRS.0701", "error_msg": "Parse video data failed."}"#)
+        }
+        _ if m.starts_with("search_face_by_") => {
+            (400, r#"{"error_code": "FRS.0018", "error_msg": "The service inner error."}"#)
+        }
+        "create_face_set" | "show_face_set" | "show_all_face_sets" | "delete_face_set" => {
+            (403, r#"{"error_code": "FRS.0002", "error_msg": "The authentication token is abnormal."}"#)
+        }
+        _ if m.starts_with("add_faces_by_") => {
+            (400, r#"{"error_code": "FRS.0404", "error_msg": "Detect no face, can not add it to face set."}"#)
+        }
+        "show_faces_by_face_id" | "show_faces_by_limit" | "update_face" | "delete_face_by_face_id" => (
+            400,
+            r#"{"error_code": "FRS.0303", "error_msg": "The face id is not exist, checkout your input."}"#,
+        ),
+        "delete_face_by_external_image_id" => (
+            400,
+            r#"{"error_code": "FRS.0402", "error_msg": "External id is not exist, can not delete face"}"#,
+        ),
+        "batch_delete_faces" => (
+            400,
+            r#"{"error_code": "FRS.0407", "error_msg": "All the data not suitable, no data to be deleted."}"#,
+        ),
+        other => panic!("no documented error for {other}"),
+    }
+}
+
+fn json_answer(status: u16, body: &str) -> http::Response<Bytes> {
+    http::Response::builder()
+        .status(status)
+        .header("Content-Type", "application/json;charset=UTF-8")
+        .header("X-Request-Id", "0a1b2c3d-1710498030-frs-host")
+        .body(Bytes::from(body.to_owned()))
+        .unwrap()
 }
 
 fn header<'a>(req: &'a http::Request<Bytes>, name: &str) -> Option<&'a str> {
@@ -248,7 +368,41 @@ fn every_official_request_is_matched() {
         if let Some(ep) = call["enterprise_project_id"].as_str() {
             config = config.with_enterprise_project_id(EnterpriseProjectId::new(ep).unwrap());
         }
-        let ours = build(sdk_method, call, &config);
+        let now = UNIX_EPOCH + Duration::from_secs(1_710_498_030);
+        let op = build(sdk_method, call);
+        let ours = op.request(&config, now);
+
+        // The operation catalogue (generated from docs/spec) says the same.
+        let info = frs_request::catalogue::OPERATIONS
+            .iter()
+            .find(|i| i.sdk_method == Some(sdk_method))
+            .unwrap_or_else(|| panic!("{sdk_method} is not in the catalogue"));
+        assert_eq!(info.http_method, ours.method().as_str(), "{label}: catalogue method");
+        let template = info.path.replace("{project_id}", "0a1b2c3d4e5f60718293a4b5c6d7e8f9");
+        let face_set_name = call["face_set_name"].as_str().unwrap_or("");
+        assert_eq!(
+            template.replace("{face_set_name}", face_set_name),
+            ours.uri().path(),
+            "{label}: catalogue path"
+        );
+        let kind = match header(&ours, "content-type") {
+            Some(ct) if ct.starts_with("multipart/") => frs_request::catalogue::BodyKind::Multipart,
+            _ if ours.body().is_empty() => frs_request::catalogue::BodyKind::None,
+            _ => frs_request::catalogue::BodyKind::Json,
+        };
+        assert_eq!(info.body, kind, "{label}: catalogue body kind");
+
+        // Through a closure transport: the exact request goes out, the documented answers
+        // come back typed.
+        let success = documented_success(sdk_method);
+        let parsed =
+            op.run(&config, now, json_answer(200, success)).unwrap_or_else(|e| panic!("{label}: {e}"));
+        let documented: Value = serde_json::from_str(success).unwrap();
+        assert_eq!(parsed, documented, "{label}: parsed success body");
+        let (status, error) = documented_error(sdk_method);
+        let code = op.run(&config, now, json_answer(status, error)).unwrap_err();
+        let documented: Value = serde_json::from_str(error).unwrap();
+        assert_eq!(code, documented["error_code"], "{label}: parsed error code");
 
         assert_eq!(ours.method().as_str(), text(rec, "method"), "{label}");
         assert_eq!(ours.uri().path(), text(rec, "path"), "{label}");

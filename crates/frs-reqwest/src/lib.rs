@@ -31,18 +31,24 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::path::Path;
 use std::time::SystemTime;
+
+use bytes::{Bytes, BytesMut};
+pub use frs_request::TransportLimits;
+use frs_request::faces::{FaceListing, ListingStep};
+use frs_request::media_file::{self, MediaKind, ReadMediaError};
+use frs_request::{
+    AsyncTransport, BuildError, Config, Operation, Reply, TransportError, TransportErrorKind, execute_async,
+};
+use frs_types::models::faces::FaceSetFace;
+use frs_types::{FaceSetName, Image, ValidationError, Video};
+use futures_util::Stream;
 
 // The README's examples are compiled as doc tests here (this crate can see every crate they use).
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
-
-use bytes::{Bytes, BytesMut};
-pub use frs_request::TransportLimits;
-use frs_request::{
-    AsyncTransport, Config, Operation, Reply, TransportError, TransportErrorKind, execute_async,
-};
 
 /// The error of a call made with this crate.
 pub type Error = frs_request::Error<ReqwestError>;
@@ -183,4 +189,64 @@ impl Client {
     pub async fn execute<O: Operation + Sync + ?Sized>(&self, op: &O) -> Result<Reply<O::Output>, Error> {
         execute_async(&self.config, &self.transport, op, SystemTime::now, tokio::time::sleep).await
     }
+
+    /// Every face of a face set, fetched `page_size` at a time as the stream is polled.
+    ///
+    /// The service lists at most the first 10 000 faces; when a set holds more, the last
+    /// item is a [`BuildError::ListingDepth`] error rather than a silent end. After any
+    /// error the stream ends.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] for a `page_size` outside 1–10 000.
+    pub fn faces(
+        &self,
+        face_set: FaceSetName,
+        page_size: u32,
+    ) -> Result<impl Stream<Item = Result<FaceSetFace, Error>> + Send + '_, ValidationError> {
+        let listing = FaceListing::new(face_set, page_size)?;
+        Ok(futures_util::stream::unfold(listing, move |mut listing| async move {
+            loop {
+                match listing.next_step() {
+                    ListingStep::Face(face) => return Some((Ok(*face), listing)),
+                    ListingStep::Fetch(op) => {
+                        let page = self.execute(&op).await;
+                        listing.receive(&page);
+                        if let Err(e) = page {
+                            return Some((Err(e), listing));
+                        }
+                    }
+                    ListingStep::DepthLimit => {
+                        let max = frs_request::faces::MAX_LISTING_DEPTH;
+                        return Some((Err(Error::Build(BuildError::ListingDepth { max })), listing));
+                    }
+                    ListingStep::Done => return None,
+                }
+            }
+        }))
+    }
+}
+
+/// Reads an image file and checks it (format by magic bytes, size) — the size before the
+/// file is read.
+///
+/// # Errors
+/// [`ReadMediaError`] when the file cannot be read or is not an acceptable image.
+pub async fn read_image(path: impl AsRef<Path>) -> Result<Image, ReadMediaError> {
+    let path = path.as_ref();
+    let len = tokio::fs::metadata(path).await.map_err(|e| media_file::io_error(path, e))?.len();
+    media_file::check_size(path, MediaKind::Image, len)?;
+    let bytes = tokio::fs::read(path).await.map_err(|e| media_file::io_error(path, e))?;
+    media_file::image_from_file(path, bytes)
+}
+
+/// Reads a video file and checks it (container by magic bytes, size).
+///
+/// # Errors
+/// [`ReadMediaError`] when the file cannot be read or is not an acceptable video.
+pub async fn read_video(path: impl AsRef<Path>) -> Result<Video, ReadMediaError> {
+    let path = path.as_ref();
+    let len = tokio::fs::metadata(path).await.map_err(|e| media_file::io_error(path, e))?.len();
+    media_file::check_size(path, MediaKind::Video, len)?;
+    let bytes = tokio::fs::read(path).await.map_err(|e| media_file::io_error(path, e))?;
+    media_file::video_from_file(path, bytes)
 }

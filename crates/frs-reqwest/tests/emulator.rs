@@ -239,3 +239,43 @@ async fn transport_can_be_shared_behind_a_trait_object() {
         tokio::spawn(async move { shared.send(http::Request::new(bytes::Bytes::new())).await.is_err() });
     assert!(handle.await.unwrap());
 }
+
+#[tokio::test]
+async fn listing_stream_walks_every_page() {
+    use futures_util::StreamExt as _;
+    let emulator = emulator();
+    emulator.seed_face_set("many", &[]);
+    for i in 0..12 {
+        emulator.seed_face("many", SeededFace::new(&format!("img-{i}"))).unwrap();
+    }
+    let client = client(&emulator, Credentials::access_key(AK, SK));
+    let stream = client.faces("many".parse().unwrap(), 5).unwrap();
+    let faces: Vec<_> = stream.collect().await;
+    assert_eq!(faces.len(), 12);
+    assert_eq!(faces[11].as_ref().unwrap().external_image_id.as_deref(), Some("img-11"));
+    assert_eq!(emulator.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn listing_stream_ends_with_the_error_of_a_failed_page() {
+    use futures_util::StreamExt as _;
+    let emulator = emulator();
+    emulator.inject(Fault::html(502, "<html>bad gateway</html>"), 1);
+    let client = client(&emulator, Credentials::access_key(AK, SK));
+    let items: Vec<_> = client.faces(staff(), 2).unwrap().collect().await;
+    assert_eq!(items.len(), 1);
+    assert!(matches!(&items[0], Err(Error::Decode(d)) if d.status.as_u16() == 502));
+}
+
+#[tokio::test]
+async fn image_files_are_read_and_checked() {
+    let dir = std::env::temp_dir().join(format!("frs-reqwest-test-{}", std::process::id()));
+    tokio::fs::create_dir_all(&dir).await.unwrap();
+    let png = dir.join("face.png");
+    tokio::fs::write(&png, [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0]).await.unwrap();
+    let image = frs_reqwest::read_image(&png).await.unwrap();
+    assert_eq!(image.format(), Some(frs_types::ImageFormat::Png));
+    let not_video = frs_reqwest::read_video(&png).await.unwrap_err();
+    assert!(not_video.to_string().contains("face.png"), "{not_video}");
+    tokio::fs::remove_dir_all(&dir).await.unwrap();
+}

@@ -36,11 +36,17 @@
 use std::fmt;
 use std::time::SystemTime;
 
+use std::path::Path;
+
 use bytes::Bytes;
 pub use frs_request::TransportLimits;
+use frs_request::faces::{FaceListing, ListingStep};
+use frs_request::media_file::{self, MediaKind, ReadMediaError};
 use frs_request::{
-    Config, Operation, Reply, SyncTransport, TransportError, TransportErrorKind, execute_blocking,
+    BuildError, Config, Operation, Reply, SyncTransport, TransportError, TransportErrorKind, execute_blocking,
 };
+use frs_types::models::faces::FaceSetFace;
+use frs_types::{FaceSetName, Image, ValidationError, Video};
 
 /// The error of a call made with this crate.
 pub type Error = frs_request::Error<UreqError>;
@@ -177,4 +183,73 @@ impl Client {
     pub fn execute<O: Operation + ?Sized>(&self, op: &O) -> Result<Reply<O::Output>, Error> {
         execute_blocking(&self.config, &self.transport, op, SystemTime::now, std::thread::sleep)
     }
+
+    /// Every face of a face set, fetched `page_size` at a time as the iterator advances.
+    ///
+    /// The service lists at most the first 10 000 faces; when a set holds more, the last
+    /// item is an [`BuildError::ListingDepth`] error rather than a silent end. After any
+    /// error the iterator ends.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] for a `page_size` outside 1–10 000.
+    pub fn faces(&self, face_set: FaceSetName, page_size: u32) -> Result<Faces<'_>, ValidationError> {
+        Ok(Faces { client: self, listing: FaceListing::new(face_set, page_size)? })
+    }
+}
+
+/// The faces of a face set, page by page ([`Client::faces`]).
+#[derive(Debug)]
+pub struct Faces<'a> {
+    client: &'a Client,
+    listing: FaceListing,
+}
+
+impl Iterator for Faces<'_> {
+    type Item = Result<FaceSetFace, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            match self.listing.next_step() {
+                ListingStep::Face(face) => return Some(Ok(*face)),
+                ListingStep::Fetch(op) => {
+                    let page = self.client.execute(&op);
+                    self.listing.receive(&page);
+                    if let Err(e) = page {
+                        return Some(Err(e));
+                    }
+                }
+                ListingStep::DepthLimit => {
+                    return Some(Err(Error::Build(BuildError::ListingDepth {
+                        max: frs_request::faces::MAX_LISTING_DEPTH,
+                    })));
+                }
+                ListingStep::Done => return None,
+            }
+        }
+    }
+}
+
+/// Reads an image file and checks it (format by magic bytes, size) — the size before the
+/// file is read.
+///
+/// # Errors
+/// [`ReadMediaError`] when the file cannot be read or is not an acceptable image.
+pub fn read_image(path: impl AsRef<Path>) -> Result<Image, ReadMediaError> {
+    let path = path.as_ref();
+    let len = std::fs::metadata(path).map_err(|e| media_file::io_error(path, e))?.len();
+    media_file::check_size(path, MediaKind::Image, len)?;
+    let bytes = std::fs::read(path).map_err(|e| media_file::io_error(path, e))?;
+    media_file::image_from_file(path, bytes)
+}
+
+/// Reads a video file and checks it (container by magic bytes, size).
+///
+/// # Errors
+/// [`ReadMediaError`] when the file cannot be read or is not an acceptable video.
+pub fn read_video(path: impl AsRef<Path>) -> Result<Video, ReadMediaError> {
+    let path = path.as_ref();
+    let len = std::fs::metadata(path).map_err(|e| media_file::io_error(path, e))?.len();
+    media_file::check_size(path, MediaKind::Video, len)?;
+    let bytes = std::fs::read(path).map_err(|e| media_file::io_error(path, e))?;
+    media_file::video_from_file(path, bytes)
 }

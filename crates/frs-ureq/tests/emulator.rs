@@ -252,3 +252,80 @@ fn caller_built_agent_still_returns_error_bodies() {
     let err = client.execute(&DeleteFaces::by_face_id(staff(), "nope1234".parse().unwrap())).unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::FaceIdNotFound), "{err:?}");
 }
+
+fn seeded_faces(emulator: &Emulator, set: &str, n: usize) {
+    emulator.seed_face_set(set, &[]);
+    for i in 0..n {
+        emulator.seed_face(set, SeededFace::new(&format!("img-{i}"))).unwrap();
+    }
+}
+
+#[test]
+fn listing_walks_every_page() {
+    let emulator = emulator();
+    seeded_faces(&emulator, "many", 25);
+    let client = client(&emulator, Credentials::access_key(AK, SK));
+    let faces: Vec<_> = client.faces("many".parse().unwrap(), 10).unwrap().collect::<Result<_, _>>().unwrap();
+    let ids: Vec<_> = faces.iter().map(|f| f.external_image_id.clone().unwrap()).collect();
+    assert_eq!(ids, (0..25).map(|i| format!("img-{i}")).collect::<Vec<_>>());
+    let targets: Vec<String> = emulator.requests().iter().map(|r| r.target.clone()).collect();
+    let pages: Vec<&str> = targets.iter().map(|t| t.split_once('?').unwrap().1).collect();
+    assert_eq!(pages, ["limit=10&offset=0", "limit=10&offset=10", "limit=10&offset=20"]);
+}
+
+#[test]
+fn listing_ends_with_the_error_of_a_failed_page() {
+    let emulator = emulator();
+    seeded_faces(&emulator, "many", 25);
+    let client = client(&emulator, Credentials::access_key(AK, SK));
+    let mut faces = client.faces("many".parse().unwrap(), 10).unwrap();
+    for _ in 0..10 {
+        assert!(faces.next().unwrap().is_ok());
+    }
+    emulator
+        .inject(Fault::json(500, r#"{"error_code":"FRS.0018","error_msg":"The service inner error."}"#), 1);
+    let err = faces.next().unwrap().unwrap_err();
+    assert_eq!(err.code(), Some(&ErrorCode::InternalError));
+    assert!(faces.next().is_none());
+}
+
+#[test]
+fn listing_reports_the_service_depth_bound_instead_of_stopping_silently() {
+    let emulator = emulator();
+    seeded_faces(&emulator, "huge", 10_003);
+    let client = client(&emulator, Credentials::access_key(AK, SK));
+    let items: Vec<_> = client.faces("huge".parse().unwrap(), 5000).unwrap().collect();
+    assert_eq!(items.len(), 10_001);
+    assert!(items[..10_000].iter().all(Result::is_ok));
+    let last = items[10_000].as_ref().unwrap_err();
+    assert!(matches!(last, Error::Build(frs_request::BuildError::ListingDepth { max: 10_000 })), "{last:?}");
+}
+
+#[test]
+fn image_files_are_checked_before_they_are_read() {
+    let dir = std::env::temp_dir().join(format!("frs-ureq-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let jpg = dir.join("face.jpg");
+    std::fs::write(&jpg, [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0]).unwrap();
+    let image = frs_ureq::read_image(&jpg).unwrap();
+    assert_eq!(image.format(), Some(frs_types::ImageFormat::Jpeg));
+    let frs_types::Image::File(file) = &image else { panic!("{image:?}") };
+    assert_eq!(file.file_name(), "face.jpg");
+
+    let text = dir.join("notes.jpg");
+    std::fs::write(&text, b"not an image").unwrap();
+    let err = frs_ureq::read_image(&text).unwrap_err();
+    assert!(err.to_string().contains("notes.jpg"), "{err}");
+
+    let big = dir.join("big.png");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(9 * 1024 * 1024).unwrap();
+    let err = frs_ureq::read_image(&big).unwrap_err();
+    assert!(err.to_string().contains("8388608"), "{err}");
+
+    assert!(matches!(
+        frs_ureq::read_image(dir.join("missing.jpg")),
+        Err(frs_request::media_file::ReadMediaError::Io { .. })
+    ));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
