@@ -7,7 +7,7 @@ use frs_request::Secret;
 use frs_request::sign::{VerifyError, verify};
 use frs_types::ErrorCode;
 
-use crate::EmulatorConfig;
+use crate::Shared;
 
 /// Why a request was refused, as the gateway words it.
 pub(crate) struct Refusal {
@@ -31,13 +31,27 @@ fn now_with_offset(offset: i64) -> SystemTime {
 }
 
 /// Checks the request's token or signature.
-pub(crate) fn check(config: &EmulatorConfig, parts: &Parts, body: &[u8]) -> Result<(), Refusal> {
+pub(crate) fn check(shared: &Shared, parts: &Parts, body: &[u8]) -> Result<(), Refusal> {
+    let config = &shared.config;
     if config.no_auth {
         return Ok(());
     }
     if let Some(token) = parts.headers.get("x-auth-token") {
-        let ok = token.to_str().is_ok_and(|t| config.tokens.iter().any(|known| known == t));
-        return if ok { Ok(()) } else { Err(refuse("the token is invalid or expired")) };
+        let Ok(token) = token.to_str() else { return Err(refuse("the token is invalid or expired")) };
+        if config.tokens.iter().any(|known| known == token) {
+            return Ok(());
+        }
+        let now = SystemTime::now();
+        let issued = shared.issued_tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        return match issued.iter().find(|(t, _)| t == token) {
+            Some((_, expires_at)) if *expires_at > now => Ok(()),
+            Some(_) => Err(Refusal {
+                code: ErrorCode::GatewayTokenMustBeUpdated,
+                status: 401,
+                message: "The token must be updated.".into(),
+            }),
+            None => Err(refuse("the token is invalid or expired")),
+        };
     }
     if !parts.headers.contains_key("authorization") {
         return Err(refuse("no X-Auth-Token and no Authorization header"));

@@ -21,11 +21,19 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod admin;
 mod auth;
+mod conn;
+pub mod engine;
 mod faults;
 mod http_util;
+mod iam;
+mod inputs;
+mod persist;
 mod server;
+mod service;
 mod state;
+pub mod testimage;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -34,7 +42,7 @@ use std::time::Duration;
 
 pub use faults::Fault;
 use frs_types::models::face_sets::FieldType;
-pub use server::RecordedRequest;
+pub use server::{ADMIN_PREFIX, RecordedRequest};
 pub use state::SeededFace;
 
 /// A configured access key pair.
@@ -75,6 +83,33 @@ pub struct EmulatorConfig {
     pub clock_offset_secs: i64,
     /// Largest request body accepted (the gateway's 12 MB).
     pub max_body_bytes: usize,
+    /// The region the emulator's project is named after (`GET /v3/projects?name=`).
+    pub region: String,
+    /// Where to keep the state durably (`None`: in memory only).
+    pub state_dir: Option<std::path::PathBuf>,
+    /// IAM users that may obtain tokens with `POST /v3/auth/tokens`.
+    pub users: Vec<IamUser>,
+}
+
+/// An IAM user that may obtain a token with its password.
+#[derive(Clone)]
+pub struct IamUser {
+    /// The user name.
+    pub name: String,
+    /// The password.
+    pub password: String,
+    /// The account (domain) name.
+    pub domain: String,
+}
+
+impl std::fmt::Debug for IamUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IamUser")
+            .field("name", &self.name)
+            .field("password", &"***")
+            .field("domain", &self.domain)
+            .finish()
+    }
 }
 
 impl EmulatorConfig {
@@ -104,6 +139,9 @@ impl Default for EmulatorConfig {
             max_clock_skew: Duration::from_secs(15 * 60),
             clock_offset_secs: 0,
             max_body_bytes: 12 * 1024 * 1024,
+            region: "cn-north-4".to_owned(),
+            state_dir: None,
+            users: Vec::new(),
         }
     }
 }
@@ -126,11 +164,30 @@ pub(crate) struct Shared {
     pub(crate) store: Mutex<state::Store>,
     pub(crate) faults: Mutex<faults::FaultQueue>,
     pub(crate) log: Mutex<Vec<RecordedRequest>>,
+    /// Objects of the fake OBS, by (bucket, object), for `image_url` inputs.
+    pub(crate) objects: Mutex<BTreeMap<(String, String), bytes::Bytes>>,
+    /// Tokens issued by `POST /v3/auth/tokens`, with their expiry.
+    pub(crate) issued_tokens: Mutex<Vec<(String, std::time::SystemTime)>>,
+    /// Feature vectors of the faces searched so far.
+    pub(crate) features: Mutex<engine::FeatureCache>,
 }
 
 impl Shared {
     pub(crate) fn store(&self) -> std::sync::MutexGuard<'_, state::Store> {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Makes a change durable (with a state directory) before it is acknowledged; call it
+    /// with the store still locked, so saves happen in the order of the changes.
+    pub(crate) fn obs_object(&self, url: &str) -> Result<bytes::Bytes, inputs::Failure> {
+        service::obs_object(&self.objects.lock().unwrap_or_else(PoisonError::into_inner), url)
+    }
+
+    pub(crate) fn save(&self, store: &state::Store) -> std::io::Result<()> {
+        match &self.config.state_dir {
+            Some(dir) => persist::save(dir, store),
+            None => Ok(()),
+        }
     }
 }
 
@@ -160,11 +217,18 @@ impl Emulator {
         let listener = std::net::TcpListener::bind(addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let initial = match &config.state_dir {
+            Some(dir) => persist::load(dir)?.unwrap_or_default(),
+            None => state::Store::default(),
+        };
         let shared = Arc::new(Shared {
             config,
-            store: Mutex::new(state::Store::default()),
+            store: Mutex::new(initial),
             faults: Mutex::new(faults::FaultQueue::default()),
             log: Mutex::new(Vec::new()),
+            objects: Mutex::new(BTreeMap::new()),
+            issued_tokens: Mutex::new(Vec::new()),
+            features: Mutex::new(engine::FeatureCache::new()),
         });
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
         let (tx, rx) = tokio::sync::oneshot::channel();
@@ -200,13 +264,39 @@ impl Emulator {
     /// returns its id.
     pub fn seed_face_set(&self, name: &str, fields: &[(&str, FieldType)]) -> String {
         let fields: BTreeMap<String, FieldType> = fields.iter().map(|(n, t)| ((*n).to_owned(), *t)).collect();
-        self.shared.store().create_face_set(name, state::DEFAULT_CAPACITY, fields)
+        let mut store = self.shared.store();
+        let id = store.create_face_set(name, state::DEFAULT_CAPACITY, fields, server::create_date());
+        self.persist(&store);
+        id
+    }
+
+    /// Saves seeded data when a state directory is configured; seeding is a test's setup,
+    /// so a failure to save is reported on stderr rather than returned.
+    fn persist(&self, store: &state::Store) {
+        if let Err(e) = self.shared.save(store) {
+            eprintln!("frs-emulator: cannot save the state: {e}");
+        }
     }
 
     /// Adds a face to a seeded face set and returns its face id; `None` when the set does
     /// not exist.
     pub fn seed_face(&self, face_set: &str, face: SeededFace) -> Option<String> {
-        self.shared.store().add_face(face_set, face)
+        let mut store = self.shared.store();
+        let id = store.add_face(face_set, face)?;
+        self.persist(&store);
+        Some(id)
+    }
+
+    /// Stores an object in the emulator's fake OBS, so `image_url`/`video_url` inputs such
+    /// as `/bucket/object` (or `https://bucket.obs.{region}.myhuaweicloud.com/object`) can
+    /// be read.
+    ///
+    /// # Errors
+    /// When `url` is not an OBS URL.
+    pub fn put_object(&self, url: &str, bytes: impl Into<bytes::Bytes>) -> Result<(), String> {
+        let key = service::obs_key(url).map_err(|f| f.message)?;
+        self.shared.objects.lock().unwrap_or_else(PoisonError::into_inner).insert(key, bytes.into());
+        Ok(())
     }
 
     /// The number of faces in a face set, `None` when it does not exist.
@@ -217,6 +307,16 @@ impl Emulator {
     /// Answers the next `times` requests with `fault` instead of serving them.
     pub fn inject(&self, fault: Fault, times: u32) {
         self.shared.faults.lock().unwrap_or_else(PoisonError::into_inner).push(fault, times);
+    }
+
+    /// Answers every request with `fault` with probability `probability`, drawn from a
+    /// generator seeded with `seed` (the same seed replays the same faults).
+    pub fn inject_randomly(&self, fault: Fault, probability: f64, seed: u64) {
+        self.shared.faults.lock().unwrap_or_else(PoisonError::into_inner).set_random(
+            fault,
+            probability,
+            seed,
+        );
     }
 
     /// The requests received so far, oldest first (secret header values are redacted).

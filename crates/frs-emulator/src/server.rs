@@ -1,23 +1,30 @@
-//! The HTTP side: faults, gateway checks, routing, and the operations.
+//! The HTTP side: the admin API, faults, the API gateway's checks, and routing to the
+//! operations.
 
 use std::sync::{Arc, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, Response, StatusCode};
+use bytes::Bytes;
 use frs_types::ErrorCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::Shared;
 use crate::auth;
+use crate::conn::{Connection, CuttableListener};
 use crate::faults::Fault;
 use crate::http_util::{frs_error, gateway_error, json_response, request_id};
-use crate::state::same_value;
+use crate::inputs::{Failure, Inputs};
+use crate::service;
+
+/// The reserved path prefix of the admin API.
+pub const ADMIN_PREFIX: &str = "/__emulator";
 
 /// A request as the emulator received it; secret header values are replaced by `***`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RecordedRequest {
     /// The method.
     pub method: String,
@@ -36,16 +43,27 @@ impl RecordedRequest {
     }
 }
 
+/// `create_date` of a new face set: UTC, `YYYY-MM-DD HH:MM:SS` (the service documents no
+/// format).
+pub(crate) fn create_date() -> String {
+    let d = frs_request::sdk_date::format_sdk_date(SystemTime::now()).unwrap_or_default();
+    if d.len() != 16 {
+        return d;
+    }
+    format!("{}-{}-{} {}:{}:{}", &d[0..4], &d[4..6], &d[6..8], &d[9..11], &d[11..13], &d[13..15])
+}
+
 pub(crate) async fn serve(
     listener: tokio::net::TcpListener,
     shared: Arc<Shared>,
     shutdown: tokio::sync::oneshot::Receiver<()>,
 ) {
     let app = Router::new().fallback(handle).with_state(shared);
+    let service = app.into_make_service_with_connect_info::<Connection>();
     // Not a graceful shutdown: a connection held open by a `Hang` fault must not keep the
     // emulator alive; the runtime drops whatever is left.
     tokio::select! {
-        result = axum::serve(listener, app) => {
+        result = axum::serve(CuttableListener(listener), service) => {
             if let Err(e) = result {
                 eprintln!("frs-emulator: server stopped: {e}");
             }
@@ -77,7 +95,15 @@ fn record(shared: &Shared, parts: &http::request::Parts, body_len: usize) -> u64
     log.len() as u64
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Body> {
+fn failure_response(failure: &Failure, rid: &str) -> Response<Body> {
+    frs_error(&failure.code, &failure.message, rid)
+}
+
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(connection): ConnectInfo<Connection>,
+    req: Request,
+) -> Response<Body> {
     let (parts, body) = req.into_parts();
     let Ok(body) = axum::body::to_bytes(body, shared.config.max_body_bytes).await else {
         let n = record(&shared, &parts, 0);
@@ -88,6 +114,9 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
             &request_id(n),
         );
     };
+    if parts.uri.path().starts_with(ADMIN_PREFIX) {
+        return crate::admin::handle(&shared, &parts, &body);
+    }
     let n = record(&shared, &parts, body.len());
     let rid = request_id(n);
 
@@ -105,10 +134,14 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
             tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
             return json_response(StatusCode::GATEWAY_TIMEOUT, &json!({}), &rid);
         }
+        Some(Fault::Drop) => {
+            connection.cut();
+            return json_response(StatusCode::BAD_GATEWAY, &json!({}), &rid);
+        }
         Some(Fault::Truncate { status, body, sent }) => {
             let declared = body.len();
-            let first = bytes::Bytes::from(body).slice(..sent.min(declared));
-            let chunks: Vec<Result<bytes::Bytes, std::io::Error>> =
+            let first = Bytes::from(body).slice(..sent.min(declared));
+            let chunks: Vec<Result<Bytes, std::io::Error>> =
                 vec![Ok(first), Err(std::io::Error::other("connection closed by fault injection"))];
             let mut resp = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
             *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
@@ -117,7 +150,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
             resp.headers_mut().insert("content-length", HeaderValue::from(declared));
             return resp;
         }
-        Some(Fault::Delay(wait)) => tokio::time::sleep(wait).await,
+        Some(Fault::Delay { ms }) => tokio::time::sleep(Duration::from_millis(ms)).await,
         None => {}
     }
 
@@ -125,14 +158,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
     let segments: Vec<String> =
         parts.uri.path().split('/').skip(1).map(frs_request::sign::decode_lossy).collect();
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let route = match (&parts.method, segs.as_slice()) {
-        (&Method::DELETE, ["v2", project, "face-sets", set, "faces"]) => {
-            Some((*project, Route::DeleteFaces(set)))
-        }
-        (&Method::GET, ["v2", project, "face-sets", set, "faces"]) => Some((*project, Route::ShowFaces(set))),
-        _ => None,
-    };
-    let Some((project, route)) = route else {
+    let Some(route) = Route::of(&parts.method, &segs) else {
         return gateway_error(
             &ErrorCode::GatewayApiNotFound,
             404,
@@ -140,172 +166,112 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
             &rid,
         );
     };
-    if let Err(refusal) = auth::check(&shared.config, &parts, &body) {
+    let query = parts.uri.query().map(frs_request::sign::parse_query).unwrap_or_default();
+    if let Route::IssueToken = route {
+        return crate::iam::issue_token(&shared, &body, &rid);
+    }
+    if let Err(refusal) = auth::check(&shared, &parts, &body) {
         return gateway_error(&refusal.code, refusal.status, &refusal.message, &rid);
     }
-    if project != shared.config.project_id {
+    if let Route::ListProjects = route {
+        return crate::iam::list_projects(&shared, &query, &rid);
+    }
+    if segs.get(1).is_some_and(|project| *project != shared.config.project_id) {
         return frs_error(
             &ErrorCode::ProjectIdMismatch,
             "The project id does not match the credentials.",
             &rid,
         );
     }
-    let query = parts.uri.query().map(frs_request::sign::parse_query).unwrap_or_default();
-    match route {
-        Route::DeleteFaces(set) => delete_faces(&shared, set, &query, &rid),
-        Route::ShowFaces(set) => show_faces(&shared, set, &query, &rid),
+    let content_type = parts.headers.get("content-type").and_then(|v| v.to_str().ok());
+    let inputs = match route.has_body().then(|| Inputs::read(content_type, &body)).transpose() {
+        Ok(inputs) => inputs.unwrap_or_default(),
+        Err(failure) => return failure_response(&failure, &rid),
+    };
+    let outcome = match route {
+        Route::CreateFaceSet => service::create_face_set(&shared, &inputs),
+        Route::ShowAllFaceSets => service::show_all_face_sets(&shared),
+        Route::ShowFaceSet(set) => service::show_face_set(&shared, set),
+        Route::DeleteFaceSet(set) => service::delete_face_set(&shared, set),
+        Route::AddFaces(set) => service::add_faces(&shared, set, &inputs),
+        Route::ShowFaces(set) => service::show_faces(&shared, set, &query),
+        Route::UpdateFace(set) => service::update_face(&shared, set, &inputs),
+        Route::DeleteFaces(set) => service::delete_faces(&shared, set, &query),
+        Route::BatchDeleteFaces(set) => service::batch_delete_faces(&shared, set, &inputs),
+        Route::Search(set) => service::search(&shared, set, &inputs),
+        Route::Detect => service::detect(&shared, &inputs),
+        Route::Compare => service::compare(&shared, &inputs),
+        Route::LiveDetect => service::live_detect(&shared, &inputs),
+        Route::LiveDetectFace => service::live_detect_face(&shared, &inputs),
+        Route::IssueToken | Route::ListProjects => Err(Failure::invalid("unreachable route")),
+    };
+    match outcome {
+        Ok(value) => json_response(StatusCode::OK, &value, &rid),
+        Err(failure) => failure_response(&failure, &rid),
     }
 }
 
+/// Every endpoint the emulator serves.
 enum Route<'a> {
-    DeleteFaces(&'a str),
+    CreateFaceSet,
+    ShowAllFaceSets,
+    ShowFaceSet(&'a str),
+    DeleteFaceSet(&'a str),
+    AddFaces(&'a str),
     ShowFaces(&'a str),
+    UpdateFace(&'a str),
+    DeleteFaces(&'a str),
+    BatchDeleteFaces(&'a str),
+    Search(&'a str),
+    Detect,
+    Compare,
+    LiveDetect,
+    LiveDetectFace,
+    IssueToken,
+    ListProjects,
 }
 
-fn face_json(face: &crate::state::Face) -> serde_json::Value {
-    json!({
-        "bounding_box": {"top_left_x": 22, "top_left_y": 37, "width": 174, "height": 174},
-        "face_id": face.face_id,
-        "external_image_id": face.external_image_id,
-        "external_fields": face.external_fields,
-    })
-}
-
-/// `GET /v2/{project_id}/face-sets/{face_set_name}/faces?face_id=` or `?offset=&limit=`
-/// (defaults 0 and 5; `offset + limit` at most 10 000).
-fn show_faces(shared: &Shared, set_name: &str, query: &[(String, String)], rid: &str) -> Response<Body> {
-    let get = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
-    let store = shared.store();
-    let Some(set) = store.sets.get(set_name) else {
-        return frs_error(&ErrorCode::FaceSetNotFound, "The face set does not exist.", rid);
-    };
-    let faces: Vec<serde_json::Value> = if let Some(face_id) = get("face_id") {
-        let Some(face) = set.faces.iter().find(|f| f.face_id == face_id) else {
-            return frs_error(
-                &ErrorCode::FaceIdNotFound,
-                "The face id is not exist, checkout your input.",
-                rid,
-            );
-        };
-        vec![face_json(face)]
-    } else {
-        let number = |key: &str, default: u64| match get(key) {
-            None => Ok(default),
-            Some(v) => v.parse::<u64>().map_err(|_| key.to_owned()),
-        };
-        let (offset, limit) = match (number("offset", 0), number("limit", 5)) {
-            (Ok(o), Ok(l)) => (o, l),
-            (Err(k), _) | (_, Err(k)) => {
-                return frs_error(
-                    &ErrorCode::ParameterInvalid,
-                    &format!("The request param has wrong format, {k} must be a non-negative integer."),
-                    rid,
-                );
-            }
-        };
-        if limit == 0 || offset + limit > 10_000 {
-            return frs_error(
-                &ErrorCode::ParameterInvalid,
-                "The request param has wrong format, limit must be positive and offset + limit at most 10000.",
-                rid,
-            );
-        }
-        let start = usize::try_from(offset).unwrap_or(usize::MAX);
-        let take = usize::try_from(limit).unwrap_or(usize::MAX);
-        set.faces.iter().skip(start).take(take).map(face_json).collect()
-    };
-    json_response(
-        StatusCode::OK,
-        &json!({"face_set_id": set.id, "face_set_name": set.name, "faces": faces}),
-        rid,
-    )
-}
-
-/// `DELETE /v2/{project_id}/face-sets/{face_set_name}/faces?<field>=<value>`: deletes every
-/// face whose field equals the value (custom-fields.md §5).
-fn delete_faces(shared: &Shared, set_name: &str, query: &[(String, String)], rid: &str) -> Response<Body> {
-    let (field, value) = match query {
-        [] => {
-            return frs_error(
-                &ErrorCode::ParameterMissing,
-                "Lack the request parameter, or the request parameter field_name is empty.",
-                rid,
-            );
-        }
-        [(field, value)] => (field.as_str(), value.as_str()),
-        _ => {
-            return frs_error(
-                &ErrorCode::ParameterInvalid,
-                "The request param has wrong format, only one field can be used to delete faces.",
-                rid,
-            );
-        }
-    };
-    if value.is_empty() {
-        return frs_error(
-            &ErrorCode::ParameterMissing,
-            &format!("Lack the request parameter, or the request parameter {field} is empty."),
-            rid,
-        );
+impl<'a> Route<'a> {
+    fn of(method: &Method, segs: &[&'a str]) -> Option<Self> {
+        use Method as M;
+        Some(match (method, segs) {
+            (&M::POST, ["v2", _, "face-sets"]) => Self::CreateFaceSet,
+            (&M::GET, ["v2", _, "face-sets"]) => Self::ShowAllFaceSets,
+            (&M::GET, ["v2", _, "face-sets", set]) => Self::ShowFaceSet(set),
+            (&M::DELETE, ["v2", _, "face-sets", set]) => Self::DeleteFaceSet(set),
+            (&M::POST, ["v2", _, "face-sets", set, "faces"]) => Self::AddFaces(set),
+            (&M::GET, ["v2", _, "face-sets", set, "faces"]) => Self::ShowFaces(set),
+            (&M::PUT, ["v2", _, "face-sets", set, "faces"]) => Self::UpdateFace(set),
+            (&M::DELETE, ["v2", _, "face-sets", set, "faces"]) => Self::DeleteFaces(set),
+            (&M::DELETE, ["v2", _, "face-sets", set, "faces", "batch"]) => Self::BatchDeleteFaces(set),
+            (&M::POST, ["v2", _, "face-sets", set, "search"]) => Self::Search(set),
+            (&M::POST, ["v2" | "v1", _, "face-detect"]) => Self::Detect,
+            (&M::POST, ["v2" | "v1", _, "face-compare"]) => Self::Compare,
+            (&M::POST, ["v1" | "v2", _, "live-detect"]) => Self::LiveDetect,
+            (&M::POST, ["v1", _, "live-detect-face"]) => Self::LiveDetectFace,
+            (&M::POST, ["v3", "auth", "tokens"]) => Self::IssueToken,
+            (&M::GET, ["v3", "projects"]) => Self::ListProjects,
+            _ => return None,
+        })
     }
-    let mut store = shared.store();
-    let Some(set) = store.sets.get_mut(set_name) else {
-        return frs_error(&ErrorCode::FaceSetNotFound, "The face set does not exist.", rid);
-    };
-    let before = set.faces.len();
-    match field {
-        "external_image_id" => {
-            set.faces.retain(|f| f.external_image_id != value);
-            if set.faces.len() == before {
-                return frs_error(
-                    &ErrorCode::FieldNotFound,
-                    "External id is not exist, can not delete face",
-                    rid,
-                );
-            }
-        }
-        "face_id" => {
-            set.faces.retain(|f| f.face_id != value);
-            if set.faces.len() == before {
-                return frs_error(
-                    &ErrorCode::FaceIdNotFound,
-                    "The face id is not exist, checkout your input.",
-                    rid,
-                );
-            }
-        }
-        custom => {
-            let Some(field_type) = set.fields.get(custom).copied() else {
-                return frs_error(
-                    &ErrorCode::FieldNotFound,
-                    &format!("The field {custom} is not exist, can not delete face"),
-                    rid,
-                );
-            };
-            let Some(wanted) = field_type.read_text(value) else {
-                return frs_error(
-                    &ErrorCode::ParameterInvalid,
-                    &format!(
-                        "The request param has wrong format, {custom} must be a value of type {}.",
-                        field_type.as_str()
-                    ),
-                    rid,
-                );
-            };
-            set.faces.retain(|f| !f.external_fields.get(custom).is_some_and(|v| same_value(v, &wanted)));
-            if set.faces.len() == before {
-                return frs_error(
-                    &ErrorCode::FieldValueNotFound,
-                    &format!("No face has the value of {custom}, can not delete face"),
-                    rid,
-                );
-            }
-        }
+
+    fn has_body(&self) -> bool {
+        matches!(
+            self,
+            Self::CreateFaceSet
+                | Self::AddFaces(_)
+                | Self::UpdateFace(_)
+                | Self::BatchDeleteFaces(_)
+                | Self::Search(_)
+                | Self::Detect
+                | Self::Compare
+                | Self::LiveDetect
+                | Self::LiveDetectFace
+        )
     }
-    let deleted = before - set.faces.len();
-    json_response(
-        StatusCode::OK,
-        &json!({"face_number": deleted, "face_set_id": set.id, "face_set_name": set.name}),
-        rid,
-    )
+}
+
+/// JSON from a value, for the admin API.
+pub(crate) fn admin_json(status: StatusCode, value: &Value) -> Response<Body> {
+    json_response(status, value, "admin")
 }

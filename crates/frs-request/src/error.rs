@@ -141,9 +141,10 @@ pub enum BuildError {
         /// The header's name.
         name: &'static str,
     },
-    /// Password credentials are configured but no valid token is cached; the execute loops
-    /// obtain one first (this appears only when building a request by hand).
-    #[error("no valid user token: run the IssueUserToken operation first (the execute loops do)")]
+    /// Password credentials are configured but no valid token is cached: when building a
+    /// request by hand, run [`IssueUserToken`](crate::iam::IssueUserToken) first (the execute
+    /// loops do); from the loops, IAM answered with a token that had already expired.
+    #[error("no valid user token (IAM's token is missing or already expired)")]
     NoToken,
     /// A listing reached the service's 10 000-face bound (`offset + limit ≤ 10000`) with a
     /// full page: the next page cannot be requested, and the set may hold more faces.

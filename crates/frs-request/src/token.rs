@@ -24,6 +24,9 @@ pub struct TokenProvider {
 struct Cached {
     token: Secret,
     expires_at: SystemTime,
+    /// How long before expiry it is replaced: the provider's margin, but at most half the
+    /// token's life, so a short-lived token is still used.
+    margin: Duration,
 }
 
 impl TokenProvider {
@@ -51,7 +54,7 @@ impl TokenProvider {
         let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         cache
             .as_ref()
-            .filter(|c| c.expires_at.duration_since(now).is_ok_and(|left| left > self.refresh_before))
+            .filter(|c| c.expires_at.duration_since(now).is_ok_and(|left| left > c.margin))
             .map(|c| c.token.clone())
     }
 
@@ -63,8 +66,10 @@ impl TokenProvider {
     /// Stores a token obtained at `now`.
     pub fn store(&self, issued: &IssuedToken, now: SystemTime) {
         let expires_at = issued.expires_at.unwrap_or(now + Self::DEFAULT_LIFETIME);
+        let life = expires_at.duration_since(now).unwrap_or_default();
+        let margin = self.refresh_before.min(life / 2);
         *self.cache.lock().unwrap_or_else(PoisonError::into_inner) =
-            Some(Cached { token: issued.token.clone(), expires_at });
+            Some(Cached { token: issued.token.clone(), expires_at, margin });
     }
 
     /// Drops the cached token (the service refused it).

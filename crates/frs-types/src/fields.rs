@@ -79,8 +79,21 @@ impl From<i32> for ExternalValue {
 /// # Ok::<(), frs_types::ValidationError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(try_from = "BTreeMap<FieldName, ExternalValue>")]
 pub struct ExternalFields(BTreeMap<FieldName, ExternalValue>);
+
+/// Deserialisation goes through the same checks as [`ExternalFields::set`].
+impl TryFrom<BTreeMap<FieldName, ExternalValue>> for ExternalFields {
+    type Error = ValidationError;
+
+    fn try_from(map: BTreeMap<FieldName, ExternalValue>) -> Result<Self, Self::Error> {
+        let mut fields = Self::new();
+        for (name, value) in map {
+            fields.set(name, value)?;
+        }
+        Ok(fields)
+    }
+}
 
 /// Anything that can become an [`ExternalValue`] after validation.
 pub trait IntoExternalValue {

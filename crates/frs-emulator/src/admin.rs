@@ -1,0 +1,164 @@
+//! The admin API under [`ADMIN_PREFIX`](crate::ADMIN_PREFIX): health, reset, state dump,
+//! seeding, fake OBS objects, fault injection and the request log. It needs no credentials
+//! and is never subject to faults.
+
+use std::collections::BTreeMap;
+use std::sync::PoisonError;
+
+use axum::body::Body;
+use axum::http::{Method, Response, StatusCode};
+use bytes::Bytes;
+use frs_types::models::face_sets::FieldType;
+use frs_types::{ExternalImageId, FaceSetName};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::faults::Fault;
+use crate::server::{ADMIN_PREFIX, admin_json};
+use crate::state::{DEFAULT_CAPACITY, SeededFace};
+use crate::{Shared, service};
+
+fn bad(message: impl std::fmt::Display) -> Response<Body> {
+    admin_json(StatusCode::BAD_REQUEST, &json!({ "error": message.to_string() }))
+}
+
+/// A face set to seed: as created through the API, plus its faces.
+#[derive(Debug, Deserialize)]
+struct SeedSet {
+    face_set_name: String,
+    #[serde(default)]
+    face_set_capacity: Option<u64>,
+    #[serde(default)]
+    external_fields: BTreeMap<String, FieldTypeInfo>,
+    #[serde(default)]
+    faces: Vec<SeededFace>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FieldTypeInfo {
+    #[serde(rename = "type")]
+    field_type: FieldType,
+}
+
+#[derive(Debug, Deserialize)]
+struct Seed {
+    face_sets: Vec<SeedSet>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FaultRequest {
+    fault: Fault,
+    #[serde(default)]
+    times: Option<u32>,
+    #[serde(default)]
+    probability: Option<f64>,
+    #[serde(default)]
+    seed: Option<u64>,
+}
+
+pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes) -> Response<Body> {
+    let path = parts.uri.path().strip_prefix(ADMIN_PREFIX).unwrap_or("");
+    match (&parts.method, path) {
+        (&Method::GET, "/health") => {
+            let sets = shared.store().sets.len();
+            admin_json(StatusCode::OK, &json!({ "status": "ok", "face_sets": sets }))
+        }
+        (&Method::POST, "/reset") => {
+            let mut store = shared.store();
+            *store = crate::state::Store::default();
+            let saved = shared.save(&store);
+            drop(store);
+            shared.faults.lock().unwrap_or_else(PoisonError::into_inner).clear();
+            shared.log.lock().unwrap_or_else(PoisonError::into_inner).clear();
+            shared.objects.lock().unwrap_or_else(PoisonError::into_inner).clear();
+            match saved {
+                Ok(()) => admin_json(StatusCode::OK, &json!({ "status": "reset" })),
+                Err(e) => admin_json(StatusCode::INTERNAL_SERVER_ERROR, &json!({ "error": e.to_string() })),
+            }
+        }
+        (&Method::GET, "/state") => {
+            let store = shared.store();
+            admin_json(StatusCode::OK, &serde_json::to_value(&*store).unwrap_or(Value::Null))
+        }
+        (&Method::POST, "/seed") => seed(shared, body),
+        (&Method::GET, "/requests") => {
+            let log = shared.log.lock().unwrap_or_else(PoisonError::into_inner);
+            admin_json(StatusCode::OK, &serde_json::to_value(&*log).unwrap_or(Value::Null))
+        }
+        (&Method::POST, "/faults") => {
+            let request: FaultRequest = match serde_json::from_slice(body) {
+                Ok(r) => r,
+                Err(e) => return bad(format!("fault: {e}")),
+            };
+            let mut faults = shared.faults.lock().unwrap_or_else(PoisonError::into_inner);
+            match (request.times, request.probability) {
+                (Some(times), None) => faults.push(request.fault, times),
+                (None, Some(p)) if (0.0..=1.0).contains(&p) => {
+                    faults.set_random(request.fault, p, request.seed.unwrap_or(0));
+                }
+                _ => {
+                    return bad(
+                        "give either \"times\" or a \"probability\" from 0 to 1 (with an optional \"seed\")",
+                    );
+                }
+            }
+            admin_json(StatusCode::OK, &json!({ "status": "armed" }))
+        }
+        (&Method::DELETE, "/faults") => {
+            shared.faults.lock().unwrap_or_else(PoisonError::into_inner).clear();
+            admin_json(StatusCode::OK, &json!({ "status": "cleared" }))
+        }
+        (method, obs) if obs.starts_with("/obs/") => {
+            let url = format!("/{}", &obs["/obs/".len()..]);
+            let key = match service::obs_key(&url) {
+                Ok(k) => k,
+                Err(f) => return bad(f.message),
+            };
+            let mut objects = shared.objects.lock().unwrap_or_else(PoisonError::into_inner);
+            match *method {
+                Method::PUT => {
+                    objects.insert(key, body.clone());
+                    admin_json(StatusCode::OK, &json!({ "url": url, "size": body.len() }))
+                }
+                Method::DELETE => {
+                    objects.remove(&key);
+                    admin_json(StatusCode::OK, &json!({ "url": url }))
+                }
+                _ => bad("use PUT or DELETE"),
+            }
+        }
+        _ => admin_json(StatusCode::NOT_FOUND, &json!({ "error": "no such admin endpoint" })),
+    }
+}
+
+fn seed(shared: &Shared, body: &Bytes) -> Response<Body> {
+    let seed: Seed = match serde_json::from_slice(body) {
+        Ok(s) => s,
+        Err(e) => return bad(format!("seed: {e}")),
+    };
+    let mut store = shared.store();
+    let mut created = Vec::new();
+    for set in seed.face_sets {
+        if let Err(e) = FaceSetName::new(set.face_set_name.as_str()) {
+            return bad(e);
+        }
+        if store.sets.contains_key(&set.face_set_name) {
+            return bad(format!("face set {} already exists", set.face_set_name));
+        }
+        for face in &set.faces {
+            if let Err(e) = ExternalImageId::new(face.external_image_id.as_str()) {
+                return bad(e);
+            }
+        }
+        let fields = set.external_fields.into_iter().map(|(k, v)| (k, v.field_type)).collect();
+        let capacity = set.face_set_capacity.unwrap_or(DEFAULT_CAPACITY);
+        let id = store.create_face_set(&set.face_set_name, capacity, fields, crate::server::create_date());
+        let face_ids: Vec<String> =
+            set.faces.into_iter().filter_map(|face| store.add_face(&set.face_set_name, face)).collect();
+        created.push(json!({ "face_set_name": set.face_set_name, "face_set_id": id, "face_ids": face_ids }));
+    }
+    if let Err(e) = shared.save(&store) {
+        return admin_json(StatusCode::INTERNAL_SERVER_ERROR, &json!({ "error": e.to_string() }));
+    }
+    admin_json(StatusCode::OK, &json!({ "face_sets": created }))
+}
