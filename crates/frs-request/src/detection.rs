@@ -1,17 +1,13 @@
 //! Detecting the faces of an image, and comparing the faces of two images.
 
-use std::convert::Infallible;
-
-use bytes::Bytes;
 use frs_types::media::MAX_IMAGE_BYTES;
 use frs_types::models::detection::{CompareFacesResponse, DetectFacesResponse};
 use frs_types::{Image, Problem, ValidationError};
 use http::Method;
 
-use crate::error::{BuildError, Error};
+use crate::error::BuildError;
 use crate::form::Form;
-use crate::operation::{ApiVersion, Idempotency, Operation, Reply, RequestSpec};
-use crate::response::parse_json;
+use crate::operation::{ApiVersion, Idempotency, Operation, RequestSpec, json_answer};
 
 /// A face attribute detection can report (`attributes` codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -122,9 +118,7 @@ impl Operation for DetectFaces {
         Idempotency::Idempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }
 
 /// Compares the largest face of one image with the largest face of another:
@@ -177,7 +171,5 @@ impl Operation for CompareFaces {
         Idempotency::Idempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }

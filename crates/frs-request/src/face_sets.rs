@@ -1,8 +1,5 @@
 //! Face sets ("facial image libraries"): creating, showing, listing and deleting them.
 
-use std::convert::Infallible;
-
-use bytes::Bytes;
 use frs_types::models::face_sets::{
     DeleteFaceSetResponse, ExternalFieldsSchema, FaceSetResponse, FaceSetsResponse, FieldType,
     MAX_CUSTOM_FIELDS, MAX_FACE_SET_CAPACITY, TypeInfo,
@@ -11,9 +8,8 @@ use frs_types::{FaceSetName, FieldName, Problem, ValidationError};
 use http::Method;
 use serde_json::json;
 
-use crate::error::{BuildError, Error};
-use crate::operation::{ApiVersion, Idempotency, Operation, Reply, RequestSpec};
-use crate::response::parse_json;
+use crate::error::BuildError;
+use crate::operation::{ApiVersion, Idempotency, Operation, RequestSpec, json_answer};
 
 /// Creates a face set: `POST /v2/{project_id}/face-sets`.
 ///
@@ -97,9 +93,7 @@ impl Operation for CreateFaceSet {
         Idempotency::NotIdempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }
 
 /// Lists every face set of the project: `GET /v2/{project_id}/face-sets`.
@@ -118,9 +112,7 @@ impl Operation for ShowAllFaceSets {
         Idempotency::Idempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }
 
 /// Shows one face set: `GET /v2/{project_id}/face-sets/{face_set_name}` (`FRS.0302` when it
@@ -153,9 +145,7 @@ impl Operation for ShowFaceSet {
         Idempotency::Idempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }
 
 /// Deletes a face set and every face in it, irreversibly:
@@ -188,7 +178,5 @@ impl Operation for DeleteFaceSet {
         Idempotency::Idempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }

@@ -1,9 +1,7 @@
 //! Faces in a face set: adding, listing, updating and deleting them.
 
 use std::borrow::Cow;
-use std::convert::Infallible;
 
-use bytes::Bytes;
 use frs_types::models::faces::{DeleteFacesResponse, FaceSetFace, FacesResponse, UpdateFaceResponse};
 use frs_types::{
     ExternalFields, ExternalImageId, FaceId, FaceSelector, FaceSetName, FieldName, FieldValue, Filter, Image,
@@ -12,10 +10,9 @@ use frs_types::{
 use http::Method;
 use serde_json::json;
 
-use crate::error::{BuildError, Error};
+use crate::error::BuildError;
 use crate::form::Form;
-use crate::operation::{ApiVersion, Idempotency, Operation, Reply, RequestSpec};
-use crate::response::parse_json;
+use crate::operation::{ApiVersion, Idempotency, Operation, Reply, RequestSpec, json_answer};
 
 fn faces_path(face_set: &FaceSetName) -> Vec<Cow<'static, str>> {
     vec![Cow::Borrowed("face-sets"), Cow::Owned(face_set.as_str().to_owned()), Cow::Borrowed("faces")]
@@ -94,9 +91,7 @@ impl Operation for DeleteFaces {
         Idempotency::Idempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }
 
 /// The most faces a listing can reach: `offset + limit` may not exceed it.
@@ -161,9 +156,7 @@ impl Operation for ShowFaces {
         Idempotency::Idempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }
 
 /// Walks the faces of a face set page by page, within the service's 10 000-face bound.
@@ -360,9 +353,7 @@ impl Operation for UpdateFace {
         Idempotency::Idempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }
 
 /// Adds the faces found in an image to a face set:
@@ -432,9 +423,7 @@ impl Operation for AddFaces {
         Idempotency::NotIdempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }
 
 /// Deletes every face matching a filter:
@@ -469,7 +458,5 @@ impl Operation for BatchDeleteFaces {
         Idempotency::Idempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }

@@ -15,8 +15,10 @@ use http::Method;
 use serde_json::json;
 
 use crate::error::{BuildError, DecodeError, Error, header_text};
-use crate::operation::{AuthMode, Body, Idempotency, Operation, Reply, RequestSpec, Service, decode_json};
-use crate::response::{error_from_parts, parse_json};
+use crate::operation::{
+    AuthMode, Body, Idempotency, Operation, Reply, RequestSpec, Service, decode_json, json_answer,
+};
+use crate::response::error_from_parts;
 use crate::secret::Secret;
 
 /// What a token is scoped to.
@@ -181,9 +183,7 @@ impl Operation for ListProjects {
         Idempotency::Idempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }
 
 /// Why a project id could not be discovered.

@@ -1,17 +1,13 @@
 //! Liveness: whether a video shows a live person performing actions, and whether a photo
 //! shows a live person.
 
-use std::convert::Infallible;
-
-use bytes::Bytes;
 use frs_types::models::liveness::{DetectLiveFaceResponse, DetectLiveResponse};
 use frs_types::{Image, Problem, ValidationError, Video};
 use http::Method;
 
-use crate::error::{BuildError, Error};
+use crate::error::BuildError;
 use crate::form::Form;
-use crate::operation::{ApiVersion, Idempotency, Operation, Reply, RequestSpec};
-use crate::response::parse_json;
+use crate::operation::{ApiVersion, Idempotency, Operation, RequestSpec, json_answer};
 
 /// An action the person in the video is asked to perform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -154,9 +150,7 @@ impl Operation for DetectLive {
         Idempotency::Idempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }
 
 /// Decides from one photo whether the face is of a live person (silent liveness):
@@ -188,7 +182,5 @@ impl Operation for DetectLiveFace {
         Idempotency::Idempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }

@@ -201,6 +201,20 @@ pub trait Operation {
     fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>>;
 }
 
+/// Implements [`Operation::parse`] for an operation whose answer is a JSON body of type
+/// `Self::Output` (every FRS operation but the token request).
+macro_rules! json_answer {
+    () => {
+        fn parse(
+            &self,
+            response: http::Response<bytes::Bytes>,
+        ) -> Result<crate::Reply<Self::Output>, crate::Error<std::convert::Infallible>> {
+            crate::response::parse_json(response)
+        }
+    };
+}
+pub(crate) use json_answer;
+
 /// Reads a 2xx JSON body into `T`, for operations with a custom [`Operation::parse`].
 ///
 /// # Errors

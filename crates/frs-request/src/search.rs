@@ -1,17 +1,13 @@
 //! Searching a face set for the faces most similar to a query face.
 
-use std::convert::Infallible;
-
-use bytes::Bytes;
 use frs_types::models::search::SearchFacesResponse;
 use frs_types::{FaceId, FaceSetName, Filter, Image, Problem, ReturnFields, Sort, ValidationError};
 use http::Method;
 use serde_json::json;
 
-use crate::error::{BuildError, Error};
+use crate::error::BuildError;
 use crate::form::Form;
-use crate::operation::{ApiVersion, Idempotency, Operation, Reply, RequestSpec};
-use crate::response::parse_json;
+use crate::operation::{ApiVersion, Idempotency, Operation, RequestSpec, json_answer};
 
 /// The query face of a search.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,7 +140,5 @@ impl Operation for SearchFaces {
         Idempotency::Idempotent
     }
 
-    fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>> {
-        parse_json(response)
-    }
+    json_answer!();
 }
