@@ -137,12 +137,13 @@ fn seed(shared: &Shared, body: &Bytes) -> Response<Body> {
         Err(e) => return bad(format!("seed: {e}")),
     };
     let mut store = shared.store();
-    let mut created = Vec::new();
-    for set in seed.face_sets {
+    // Check everything first, so a bad seed changes nothing.
+    let mut names = std::collections::BTreeSet::new();
+    for set in &seed.face_sets {
         if let Err(e) = FaceSetName::new(set.face_set_name.as_str()) {
             return bad(e);
         }
-        if store.sets.contains_key(&set.face_set_name) {
+        if store.sets.contains_key(&set.face_set_name) || !names.insert(set.face_set_name.as_str()) {
             return bad(format!("face set {} already exists", set.face_set_name));
         }
         for face in &set.faces {
@@ -150,6 +151,9 @@ fn seed(shared: &Shared, body: &Bytes) -> Response<Body> {
                 return bad(e);
             }
         }
+    }
+    let mut created = Vec::new();
+    for set in seed.face_sets {
         let fields = set.external_fields.into_iter().map(|(k, v)| (k, v.field_type)).collect();
         let capacity = set.face_set_capacity.unwrap_or(DEFAULT_CAPACITY);
         let id = store.create_face_set(&set.face_set_name, capacity, fields, crate::server::create_date());

@@ -141,9 +141,14 @@ async fn handle(
         Some(Fault::Truncate { status, body, sent }) => {
             let declared = body.len();
             let first = Bytes::from(body).slice(..sent.min(declared));
-            let chunks: Vec<Result<Bytes, std::io::Error>> =
-                vec![Ok(first), Err(std::io::Error::other("connection closed by fault injection"))];
-            let mut resp = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+            // The error comes a moment after the first bytes: raised at once, hyper would close
+            // the connection before writing the head.
+            let cut = futures_util::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Err::<Bytes, _>(std::io::Error::other("connection closed by fault injection"))
+            });
+            let stream = futures_util::StreamExt::chain(futures_util::stream::iter([Ok(first)]), cut);
+            let mut resp = Response::new(Body::from_stream(stream));
             *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             resp.headers_mut()
                 .insert("content-type", HeaderValue::from_static("application/json;charset=UTF-8"));

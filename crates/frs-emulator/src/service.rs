@@ -437,6 +437,9 @@ pub(crate) fn search(shared: &Shared, set_name: &str, inputs: &Inputs) -> Outcom
     };
 
     let query = if inputs.has("face_id") {
+        if ["image_base64", "image_url", "image_file"].iter().any(|n| inputs.has(n)) {
+            return Err(Failure::invalid("give only one of face_id, image_base64, image_url and image_file"));
+        }
         let face_id = inputs.required_text("face_id")?;
         let store = shared.store();
         let set = store.sets.get(set_name).ok_or_else(|| not_found(set_name))?;
@@ -478,13 +481,14 @@ pub(crate) fn search(shared: &Shared, set_name: &str, inputs: &Inputs) -> Outcom
         hits.sort_by(|a, b| {
             for (field, order) in sort.keys() {
                 let key = |f: &Face| f.external_fields.get(field.as_str()).and_then(Value::as_f64);
+                // Faces without the field come last, in either order.
                 let ord = match (key(a.1), key(b.1)) {
+                    (Some(x), Some(y)) if *order == frs_types::SortOrder::Desc => y.total_cmp(&x),
                     (Some(x), Some(y)) => x.total_cmp(&y),
                     (Some(_), None) => std::cmp::Ordering::Less,
                     (None, Some(_)) => std::cmp::Ordering::Greater,
                     (None, None) => std::cmp::Ordering::Equal,
                 };
-                let ord = if *order == frs_types::SortOrder::Desc { ord.reverse() } else { ord };
                 if ord != std::cmp::Ordering::Equal {
                     return ord;
                 }
