@@ -34,6 +34,7 @@ pub mod catalogue;
 mod config;
 mod credentials;
 pub mod detection;
+pub mod env;
 mod error;
 mod execute;
 pub mod face_sets;

@@ -1037,177 +1037,114 @@ impl Serialize for ObsUrl {
 // Image and Video
 // ---------------------------------------------------------------------------------------
 
-/// The image input of an operation, in exactly one of the three forms the service takes.
-///
-/// Each form is checked when it is made (see the [module documentation](self)); an
-/// operation given an `Image` sends `image_base64` or `image_url` in a JSON body, or an
-/// `image_file` part in a multipart body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Image {
-    /// Base64 text in the JSON field `image_base64`.
-    Base64(ImageBase64),
-    /// An OBS URL in the JSON field `image_url`.
-    Url(ObsUrl),
-    /// A file in the multipart part `image_file`.
-    File(ImageFile),
-}
-
-impl Image {
-    /// A file sent as a multipart part: see [`ImageFile::new`].
-    ///
-    /// # Errors
-    /// A [`MediaError`] for the field `image_file`.
-    pub fn from_bytes(file_name: impl AsRef<str>, data: impl Into<Bytes>) -> Result<Self, MediaError> {
-        ImageFile::new(file_name, data).map(Self::File)
-    }
-
-    /// Raw image data encoded as Base64 and sent in JSON: see [`ImageBase64::encode`].
-    ///
-    /// # Errors
-    /// A [`MediaError`] for the field `image_base64`.
-    pub fn base64_from_bytes(data: impl AsRef<[u8]>) -> Result<Self, MediaError> {
-        ImageBase64::encode(data).map(Self::Base64)
-    }
-
-    /// Base64 text the caller already has: see [`ImageBase64::new`].
-    ///
-    /// # Errors
-    /// A [`MediaError`] for the field `image_base64`.
-    pub fn from_base64_text(text: impl Into<String>) -> Result<Self, MediaError> {
-        ImageBase64::new(text).map(Self::Base64)
-    }
-
-    /// An OBS URL: see [`ObsUrl`].
-    ///
-    /// # Errors
-    /// A [`MediaError`] for the field `image_url`.
-    pub fn from_url(url: impl Into<String>) -> Result<Self, MediaError> {
-        ObsUrl::parse("image_url", url.into()).map(Self::Url)
-    }
-
-    /// The format, when the data is at hand (`None` for a URL).
-    pub fn format(&self) -> Option<ImageFormat> {
-        match self {
-            Self::Base64(b) => Some(b.format()),
-            Self::File(f) => Some(f.format()),
-            Self::Url(_) => None,
+/// Declares an input type with the three forms the service takes (Base64 text in JSON, an
+/// OBS URL in JSON, a file in a multipart part), so images and videos share one definition.
+macro_rules! media_input {
+    (
+        $(#[$meta:meta])*
+        $input:ident, $b64:ident, $file:ident, $format:ident, prefix = $prefix:literal
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum $input {
+            #[doc = concat!("Base64 text in the JSON field `", $prefix, "_base64`.")]
+            Base64($b64),
+            #[doc = concat!("An OBS URL in the JSON field `", $prefix, "_url`.")]
+            Url(ObsUrl),
+            #[doc = concat!("A file in the multipart part `", $prefix, "_file`.")]
+            File($file),
         }
-    }
 
-    /// The size the service's size limit applies to: the file size, or the Base64 length;
-    /// `None` for a URL (the object's size is unknown here).
-    pub fn byte_len(&self) -> Option<usize> {
-        match self {
-            Self::Base64(b) => Some(b.encoded_len()),
-            Self::File(f) => Some(f.byte_len()),
-            Self::Url(_) => None,
+        impl $input {
+            #[doc = concat!("A file sent as a multipart part: see [`", stringify!($file), "::new`].")]
+            ///
+            /// # Errors
+            #[doc = concat!("A [`MediaError`] for the field `", $prefix, "_file`.")]
+            pub fn from_bytes(file_name: impl AsRef<str>, data: impl Into<Bytes>) -> Result<Self, MediaError> {
+                $file::new(file_name, data).map(Self::File)
+            }
+
+            #[doc = concat!("Raw data encoded as Base64 and sent in JSON: see [`", stringify!($b64), "::encode`].")]
+            ///
+            /// # Errors
+            #[doc = concat!("A [`MediaError`] for the field `", $prefix, "_base64`.")]
+            pub fn base64_from_bytes(data: impl AsRef<[u8]>) -> Result<Self, MediaError> {
+                $b64::encode(data).map(Self::Base64)
+            }
+
+            #[doc = concat!("Base64 text the caller already has: see [`", stringify!($b64), "::new`].")]
+            ///
+            /// # Errors
+            #[doc = concat!("A [`MediaError`] for the field `", $prefix, "_base64`.")]
+            pub fn from_base64_text(text: impl Into<String>) -> Result<Self, MediaError> {
+                $b64::new(text).map(Self::Base64)
+            }
+
+            /// An OBS URL: see [`ObsUrl`].
+            ///
+            /// # Errors
+            #[doc = concat!("A [`MediaError`] for the field `", $prefix, "_url`.")]
+            pub fn from_url(url: impl Into<String>) -> Result<Self, MediaError> {
+                ObsUrl::parse(concat!($prefix, "_url"), url.into()).map(Self::Url)
+            }
+
+            /// The format, when the data is at hand (`None` for a URL).
+            pub fn format(&self) -> Option<$format> {
+                match self {
+                    Self::Base64(b) => Some(b.format()),
+                    Self::File(f) => Some(f.format()),
+                    Self::Url(_) => None,
+                }
+            }
+
+            /// The size the service's size limit applies to: the file size, or the Base64
+            /// length; `None` for a URL (the object's size is unknown here).
+            pub fn byte_len(&self) -> Option<usize> {
+                match self {
+                    Self::Base64(b) => Some(b.encoded_len()),
+                    Self::File(f) => Some(f.byte_len()),
+                    Self::Url(_) => None,
+                }
+            }
         }
-    }
-}
 
-impl From<ImageBase64> for Image {
-    fn from(value: ImageBase64) -> Self {
-        Self::Base64(value)
-    }
-}
-
-impl From<ObsUrl> for Image {
-    fn from(value: ObsUrl) -> Self {
-        Self::Url(value)
-    }
-}
-
-impl From<ImageFile> for Image {
-    fn from(value: ImageFile) -> Self {
-        Self::File(value)
-    }
-}
-
-/// The video input of action live detection, in exactly one of the three forms the service
-/// takes.
-///
-/// Each form is checked when it is made (see the [module documentation](self)); the
-/// operation sends `video_base64` or `video_url` in a JSON body, or a `video_file` part in
-/// a multipart body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Video {
-    /// Base64 text in the JSON field `video_base64`.
-    Base64(VideoBase64),
-    /// An OBS URL in the JSON field `video_url`.
-    Url(ObsUrl),
-    /// A file in the multipart part `video_file`.
-    File(VideoFile),
-}
-
-impl Video {
-    /// A file sent as a multipart part: see [`VideoFile::new`].
-    ///
-    /// # Errors
-    /// A [`MediaError`] for the field `video_file`.
-    pub fn from_bytes(file_name: impl AsRef<str>, data: impl Into<Bytes>) -> Result<Self, MediaError> {
-        VideoFile::new(file_name, data).map(Self::File)
-    }
-
-    /// Raw video data encoded as Base64 and sent in JSON: see [`VideoBase64::encode`].
-    ///
-    /// # Errors
-    /// A [`MediaError`] for the field `video_base64`.
-    pub fn base64_from_bytes(data: impl AsRef<[u8]>) -> Result<Self, MediaError> {
-        VideoBase64::encode(data).map(Self::Base64)
-    }
-
-    /// Base64 text the caller already has: see [`VideoBase64::new`].
-    ///
-    /// # Errors
-    /// A [`MediaError`] for the field `video_base64`.
-    pub fn from_base64_text(text: impl Into<String>) -> Result<Self, MediaError> {
-        VideoBase64::new(text).map(Self::Base64)
-    }
-
-    /// An OBS URL: see [`ObsUrl`].
-    ///
-    /// # Errors
-    /// A [`MediaError`] for the field `video_url`.
-    pub fn from_url(url: impl Into<String>) -> Result<Self, MediaError> {
-        ObsUrl::parse("video_url", url.into()).map(Self::Url)
-    }
-
-    /// The container format, when the data is at hand (`None` for a URL).
-    pub fn format(&self) -> Option<VideoFormat> {
-        match self {
-            Self::Base64(b) => Some(b.format()),
-            Self::File(f) => Some(f.format()),
-            Self::Url(_) => None,
+        impl From<$b64> for $input {
+            fn from(value: $b64) -> Self {
+                Self::Base64(value)
+            }
         }
-    }
 
-    /// The size the service's size limit applies to: the file size, or the Base64 length;
-    /// `None` for a URL.
-    pub fn byte_len(&self) -> Option<usize> {
-        match self {
-            Self::Base64(b) => Some(b.encoded_len()),
-            Self::File(f) => Some(f.byte_len()),
-            Self::Url(_) => None,
+        impl From<ObsUrl> for $input {
+            fn from(value: ObsUrl) -> Self {
+                Self::Url(value)
+            }
         }
-    }
+
+        impl From<$file> for $input {
+            fn from(value: $file) -> Self {
+                Self::File(value)
+            }
+        }
+    };
 }
 
-impl From<VideoBase64> for Video {
-    fn from(value: VideoBase64) -> Self {
-        Self::Base64(value)
-    }
+media_input! {
+    /// The image input of an operation, in exactly one of the three forms the service takes.
+    ///
+    /// Each form is checked when it is made (see the [module documentation](self)); an
+    /// operation given an `Image` sends `image_base64` or `image_url` in a JSON body, or an
+    /// `image_file` part in a multipart body.
+    Image, ImageBase64, ImageFile, ImageFormat, prefix = "image"
 }
 
-impl From<ObsUrl> for Video {
-    fn from(value: ObsUrl) -> Self {
-        Self::Url(value)
-    }
-}
-
-impl From<VideoFile> for Video {
-    fn from(value: VideoFile) -> Self {
-        Self::File(value)
-    }
+media_input! {
+    /// The video input of action live detection, in exactly one of the three forms the
+    /// service takes.
+    ///
+    /// Each form is checked when it is made (see the [module documentation](self)); the
+    /// operation sends `video_base64` or `video_url` in a JSON body, or a `video_file` part
+    /// in a multipart body.
+    Video, VideoBase64, VideoFile, VideoFormat, prefix = "video"
 }
 
 #[cfg(test)]
