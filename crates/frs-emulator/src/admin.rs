@@ -65,8 +65,12 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
         }
         (&Method::POST, "/reset") => {
             let mut store = shared.store();
-            *store = crate::state::Store::default();
+            let previous = std::mem::take(&mut *store);
             let saved = shared.save(&store);
+            if saved.is_err() {
+                // Not saved, not done.
+                *store = previous;
+            }
             drop(store);
             shared.faults.lock().unwrap_or_else(PoisonError::into_inner).clear();
             shared.log.lock().unwrap_or_else(PoisonError::into_inner).clear();
@@ -152,6 +156,7 @@ fn seed(shared: &Shared, body: &Bytes) -> Response<Body> {
             }
         }
     }
+    let undo = store.clone();
     let mut created = Vec::new();
     for set in seed.face_sets {
         let fields = set.external_fields.into_iter().map(|(k, v)| (k, v.field_type)).collect();
@@ -162,6 +167,8 @@ fn seed(shared: &Shared, body: &Bytes) -> Response<Body> {
         created.push(json!({ "face_set_name": set.face_set_name, "face_set_id": id, "face_ids": face_ids }));
     }
     if let Err(e) = shared.save(&store) {
+        // Not saved, not done.
+        *store = undo;
         return admin_json(StatusCode::INTERNAL_SERVER_ERROR, &json!({ "error": e.to_string() }));
     }
     admin_json(StatusCode::OK, &json!({ "face_sets": created }))

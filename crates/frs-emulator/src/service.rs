@@ -34,10 +34,21 @@ fn face_set_name(name: &str) -> Result<FaceSetName, Failure> {
     FaceSetName::new(name).map_err(Failure::invalid)
 }
 
-fn save(shared: &Shared, store: &Store) -> Result<(), Failure> {
-    shared
-        .save(store)
-        .map_err(|e| Failure::new(ErrorCode::InternalError, format!("The service inner error. ({e})")))
+/// The store as it was before a change, kept only when changes are saved to disk (an
+/// in-memory change cannot fail after it is made).
+fn snapshot(shared: &Shared, store: &Store) -> Option<Store> {
+    shared.config.state_dir.is_some().then(|| store.clone())
+}
+
+/// Makes a change durable before it is acknowledged; when it cannot be saved, the store is
+/// put back as it was, so a refused request has no effect.
+fn commit(shared: &Shared, store: &mut Store, before: Option<Store>) -> Result<(), Failure> {
+    shared.save(store).map_err(|e| {
+        if let Some(before) = before {
+            *store = before;
+        }
+        Failure::new(ErrorCode::InternalError, format!("The service inner error. ({e})"))
+    })
 }
 
 pub(crate) fn set_info(set: &FaceSet) -> Value {
@@ -98,6 +109,7 @@ pub(crate) fn create_face_set(shared: &Shared, inputs: &Inputs) -> Outcome {
         }
     }
     let mut store = shared.store();
+    let undo = snapshot(shared, &store);
     if store.sets.contains_key(name.as_str()) {
         return Err(Failure::new(
             ErrorCode::FaceSetAlreadyExists,
@@ -111,7 +123,7 @@ pub(crate) fn create_face_set(shared: &Shared, inputs: &Inputs) -> Outcome {
         ));
     }
     store.create_face_set(name.as_str(), capacity, fields, crate::server::create_date());
-    save(shared, &store)?;
+    commit(shared, &mut store, undo)?;
     let set = store.sets.get(name.as_str()).ok_or_else(|| not_found(name.as_str()))?;
     Ok(json!({ "face_set_info": set_info(set) }))
 }
@@ -135,8 +147,9 @@ pub(crate) fn show_face_set(shared: &Shared, name: &str) -> Outcome {
 pub(crate) fn delete_face_set(shared: &Shared, name: &str) -> Outcome {
     face_set_name(name)?;
     let mut store = shared.store();
+    let undo = snapshot(shared, &store);
     store.sets.remove(name).ok_or_else(|| not_found(name))?;
-    save(shared, &store)?;
+    commit(shared, &mut store, undo)?;
     Ok(json!({ "face_set_name": name }))
 }
 
@@ -189,6 +202,7 @@ pub(crate) fn add_faces(shared: &Shared, set_name: &str, inputs: &Inputs) -> Out
         if single { analysis.faces.iter().take(1).collect() } else { analysis.faces.iter().collect() };
 
     let mut store = shared.store();
+    let undo = snapshot(shared, &store);
     let image_id = match external_image_id {
         Some(id) => id.as_str().to_owned(),
         None => store.next_id(),
@@ -220,7 +234,7 @@ pub(crate) fn add_faces(shared: &Shared, set_name: &str, inputs: &Inputs) -> Out
             added.push(face_json(stored));
         }
     }
-    save(shared, &store)?;
+    commit(shared, &mut store, undo)?;
     let set = store.sets.get(set_name).ok_or_else(|| not_found(set_name))?;
     Ok(json!({ "face_set_id": set.id, "face_set_name": set.name, "faces": added }))
 }
@@ -238,6 +252,7 @@ pub(crate) fn update_face(shared: &Shared, set_name: &str, inputs: &Inputs) -> O
         .map(|id| ExternalImageId::new(id).map_err(Failure::invalid))
         .transpose()?;
     let mut store = shared.store();
+    let undo = snapshot(shared, &store);
     let set = store.sets.get_mut(set_name).ok_or_else(|| not_found(set_name))?;
     let fields = external_fields(inputs, &set.fields)?;
     let Some(face) = set.faces.iter_mut().find(|f| f.face_id == face_id) else {
@@ -253,7 +268,7 @@ pub(crate) fn update_face(shared: &Shared, set_name: &str, inputs: &Inputs) -> O
         face.external_fields.extend(fields);
     }
     let answer = json!({ "face_number": 1, "face_set_id": set.id, "face_set_name": set.name });
-    save(shared, &store)?;
+    commit(shared, &mut store, undo)?;
     Ok(answer)
 }
 
@@ -270,6 +285,7 @@ pub(crate) fn delete_faces(shared: &Shared, set_name: &str, query: &[(String, St
     }
     face_set_name(set_name)?;
     let mut store = shared.store();
+    let undo = snapshot(shared, &store);
     let set = store.sets.get_mut(set_name).ok_or_else(|| not_found(set_name))?;
     let before = set.faces.len();
     match field {
@@ -315,7 +331,7 @@ pub(crate) fn delete_faces(shared: &Shared, set_name: &str, query: &[(String, St
     }
     let answer =
         json!({ "face_number": before - set.faces.len(), "face_set_id": set.id, "face_set_name": set.name });
-    save(shared, &store)?;
+    commit(shared, &mut store, undo)?;
     Ok(answer)
 }
 
@@ -333,6 +349,7 @@ pub(crate) fn batch_delete_faces(shared: &Shared, set_name: &str, inputs: &Input
     face_set_name(set_name)?;
     let text = inputs.required_text("filter")?;
     let mut store = shared.store();
+    let undo = snapshot(shared, &store);
     let set = store.sets.get_mut(set_name).ok_or_else(|| not_found(set_name))?;
     let filter = filter(&text, &set.fields)?;
     let before = set.faces.len();
@@ -345,7 +362,7 @@ pub(crate) fn batch_delete_faces(shared: &Shared, set_name: &str, inputs: &Input
     }
     let answer =
         json!({ "face_number": before - set.faces.len(), "face_set_id": set.id, "face_set_name": set.name });
-    save(shared, &store)?;
+    commit(shared, &mut store, undo)?;
     Ok(answer)
 }
 

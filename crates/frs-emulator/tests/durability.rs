@@ -605,3 +605,36 @@ fn in_process_emulator_loads_what_a_previous_one_saved() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["face_sets_info"][0]["face_set_id"], json!(id));
 }
+
+/// A change that cannot be saved is refused (FRS.0018, HTTP 500) and has no effect: the
+/// state directory is replaced by a file while the emulator runs, so every save fails.
+#[test]
+fn a_change_that_cannot_be_saved_is_not_applied() {
+    use frs_request::face_sets::{CreateFaceSet, ShowAllFaceSets};
+    use frs_request::{Config, Credentials, Endpoint, RetryPolicy};
+
+    let dir = std::env::temp_dir().join(format!("frs-unsaved-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = EmulatorConfig { state_dir: Some(dir.clone()), no_auth: true, ..EmulatorConfig::default() };
+    let emulator = Emulator::start(config).unwrap();
+    let client = frs_ureq::Client::new(
+        Config::new(
+            Endpoint::parse(&emulator.endpoint()).unwrap(),
+            EmulatorConfig::DEFAULT_PROJECT_ID.parse().unwrap(),
+            Credentials::token("unused"),
+        )
+        .with_retry(RetryPolicy::none()),
+    );
+    client.execute(&CreateFaceSet::new("kept".parse().unwrap())).unwrap();
+
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::write(&dir, b"not a directory").unwrap();
+    let err = client.execute(&CreateFaceSet::new("lost".parse().unwrap())).unwrap_err();
+    assert_eq!(err.code(), Some(&frs_types::ErrorCode::InternalError), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    let sets = client.execute(&ShowAllFaceSets).unwrap();
+    let names: Vec<_> =
+        sets.face_sets_info.iter().flatten().filter_map(|s| s.face_set_name.clone()).collect();
+    assert_eq!(names, ["kept"]);
+    std::fs::remove_file(&dir).unwrap();
+}
