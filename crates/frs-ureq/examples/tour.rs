@@ -17,7 +17,7 @@ use frs_request::{Config, Credentials, Endpoint};
 use frs_types::models::face_sets::FieldType;
 use frs_types::{ErrorCode, ExternalFields, Filter, Image, Sort, Video};
 
-fn main() -> Result<(), Box<dyn Error>> {
+pub fn main() -> Result<(), Box<dyn Error>> {
     let emulator = Emulator::start(EmulatorConfig::default())?;
     println!("emulator listening on {}", emulator.endpoint());
     let config = Config::new(
@@ -115,14 +115,21 @@ fn main() -> Result<(), Box<dyn Error>> {
     let deleted =
         client.execute(&DeleteFaces::by_field("staff".parse()?, "badge".parse()?, "A-1".parse()?))?;
     println!("deleted every face with badge A-1: {} face(s)", deleted.face_number.unwrap_or(0));
+    if deleted.face_number != Some(2) {
+        return Err("both photos of alice carry badge A-1".into());
+    }
     let batch = client.execute(&BatchDeleteFaces::new("staff".parse()?, Filter::parse("floor:[3 TO *]")?))?;
     println!("deleted every face on floor 3 and up: {} face(s)", batch.face_number.unwrap_or(0));
     match client.execute(&DeleteFaces::by_external_image_id("staff".parse()?, "nobody".parse()?)) {
         Err(e) if e.code() == Some(&ErrorCode::FieldNotFound) => println!("typed error, as documented: {e}"),
-        other => println!("unexpected: {other:?}"),
+        other => return Err(format!("expected FRS.0402, got {other:?}").into()),
     }
     let shown = client.execute(&ShowFaceSet::new(staff))?;
-    println!("faces left: {:?}", shown.face_set_info.as_ref().and_then(|i| i.face_number));
+    let left = shown.face_set_info.as_ref().and_then(|i| i.face_number);
+    println!("faces left: {left:?}");
+    if left != Some(0) {
+        return Err("every face should be gone by now".into());
+    }
     client.execute(&DeleteFaceSet::new("staff".parse()?))?;
     println!("deleted the face set; {} requests were sent", emulator.requests().len());
     Ok(())
