@@ -17,7 +17,8 @@ use frs_request::{Config, Credentials, Endpoint};
 use frs_types::models::face_sets::FieldType;
 use frs_types::{ErrorCode, ExternalFields, Filter, Image, Sort, Video};
 
-pub fn main() -> Result<(), Box<dyn Error>> {
+/// Runs the tour; an error says which step went wrong.
+pub(crate) fn main() -> Result<(), Box<dyn Error>> {
     let emulator = Emulator::start(EmulatorConfig::default())?;
     println!("emulator listening on {}", emulator.endpoint());
     let config = Config::new(
