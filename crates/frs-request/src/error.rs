@@ -18,6 +18,8 @@ use crate::sign::SignError;
 /// - [`Error::Service`]: the service (or its API gateway) answered with an error code.
 /// - [`Error::Decode`]: an answer arrived but is not what the service sends — an HTML page
 ///   from a proxy, a truncated body — with a snippet of what came.
+/// - [`Error::Call`]: the call itself stopped after requests were sent, for a reason that is
+///   neither bad input nor an error answer (a listing at the service's depth bound, say).
 ///
 /// `Display` carries the code, message and request id; no secret is ever part of it.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +37,9 @@ pub enum Error<T = Infallible> {
     /// The answer could not be decoded.
     #[error(transparent)]
     Decode(Box<DecodeError>),
+    /// The call stopped on its own terms after sending (see [`CallError`]).
+    #[error(transparent)]
+    Call(CallError),
 }
 
 impl<T> Error<T> {
@@ -79,7 +84,7 @@ impl<T> Error<T> {
         T: TransportError,
     {
         match self {
-            Self::Build(_) => false,
+            Self::Build(_) | Self::Call(_) => false,
             Self::Transport(e) => !matches!(e.kind(), TransportErrorKind::BodyTooLarge),
             Self::Service(e) => e.code.is_retryable() || is_transient_status(e.status),
             Self::Decode(e) => is_transient_status(e.status),
@@ -94,6 +99,7 @@ impl<T> Error<T> {
             Self::Transport(e) => Error::Transport(f(e)),
             Self::Service(e) => Error::Service(e),
             Self::Decode(e) => Error::Decode(e),
+            Self::Call(e) => Error::Call(e),
         }
     }
 }
@@ -142,10 +148,24 @@ pub enum BuildError {
         name: &'static str,
     },
     /// Password credentials are configured but no valid token is cached: when building a
-    /// request by hand, run [`IssueUserToken`](crate::iam::IssueUserToken) first (the execute
-    /// loops do); from the loops, IAM answered with a token that had already expired.
-    #[error("no valid user token (IAM's token is missing or already expired)")]
+    /// request by hand, run [`IssueUserToken`](crate::iam::IssueUserToken) first (the
+    /// clients do).
+    #[error("no valid user token (run IssueUserToken first)")]
     NoToken,
+    /// The body could not be serialised.
+    #[error("cannot serialise the request body: {0}")]
+    Body(String),
+}
+
+/// Why a call stopped after it had sent requests, when the cause is neither bad input nor
+/// an error answer: the decision of the client's own state machines.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallError {
+    /// IAM answered with a user token that had already expired (a clock far behind IAM's, say);
+    /// asking again would loop, so the call stops after one token request.
+    #[error("IAM issued a user token that is already expired; check the local clock")]
+    ExpiredToken,
     /// A listing reached the service's 10 000-face bound (`offset + limit ≤ 10000`) with a
     /// full page: the next page cannot be requested, and the set may hold more faces.
     #[error(
@@ -155,9 +175,6 @@ pub enum BuildError {
         /// The bound.
         max: u32,
     },
-    /// The body could not be serialised.
-    #[error("cannot serialise the request body: {0}")]
-    Body(String),
 }
 
 /// An error answer of the service or of the API gateway in front of it.

@@ -14,7 +14,7 @@ use frs_types::ErrorCode;
 
 use crate::config::Config;
 use crate::credentials::Credentials;
-use crate::error::{BuildError, Error, TransportError};
+use crate::error::{BuildError, CallError, Error, TransportError};
 use crate::operation::{Idempotency, Operation, Reply};
 use crate::retry::RetryDecision;
 use crate::transport::{AsyncTransport, SyncTransport};
@@ -125,7 +125,7 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
                     self.token_attempts = 0;
                     if provider.current(now).is_none() {
                         // A token that is already (nearly) expired: asking again would loop.
-                        return Step::Done(Err(Error::Build(BuildError::NoToken)));
+                        return Step::Done(Err(Error::Call(CallError::ExpiredToken)));
                     }
                     self.next(now)
                 }

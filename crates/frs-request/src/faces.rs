@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use frs_types::models::faces::{DeleteFacesResponse, FaceSetFace, FacesResponse, UpdateFaceResponse};
+use frs_types::models::faces::{DeleteFacesResponse, FacesResponse, UpdateFaceResponse};
 use frs_types::{
     ExternalFields, ExternalImageId, FaceId, FaceSelector, FaceSetName, FieldName, FieldValue, Filter, Image,
     Problem, ValidationError,
@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::error::BuildError;
 use crate::form::Form;
-use crate::operation::{ApiVersion, Idempotency, Operation, Reply, RequestSpec, json_answer};
+use crate::operation::{ApiVersion, Idempotency, Operation, RequestSpec, json_answer};
 
 fn faces_path(face_set: &FaceSetName) -> Vec<Cow<'static, str>> {
     vec![Cow::Borrowed("face-sets"), Cow::Owned(face_set.as_str().to_owned()), Cow::Borrowed("faces")]
@@ -97,11 +97,13 @@ impl Operation for DeleteFaces {
 /// The most faces a listing can reach: `offset + limit` may not exceed it.
 pub const MAX_LISTING_DEPTH: u32 = 10_000;
 
+pub use crate::listing::{FaceListing, ListingStep};
+
 /// Shows faces of a face set, by face id or a page at a time:
 /// `GET /v2/{project_id}/face-sets/{face_set_name}/faces?face_id=` or `?offset=&limit=`.
 ///
 /// The service lists at most the first [`MAX_LISTING_DEPTH`] faces (`offset + limit ≤
-/// 10 000`); keep your own list of face ids for larger sets. [`FacePages`] walks the pages.
+/// 10 000`); keep your own list of face ids for larger sets. [`FaceListing`] walks the pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShowFaces {
     face_set: FaceSetName,
@@ -136,6 +138,11 @@ impl ShowFaces {
         }
         Ok(Self { face_set, query: ShowFacesQuery::Page { offset, limit } })
     }
+
+    /// A page the caller has already kept within the bound (the listing machine).
+    pub(crate) fn page_within_bound(face_set: FaceSetName, offset: u32, limit: u32) -> Self {
+        Self { face_set, query: ShowFacesQuery::Page { offset, limit } }
+    }
 }
 
 impl Operation for ShowFaces {
@@ -157,143 +164,6 @@ impl Operation for ShowFaces {
     }
 
     json_answer!();
-}
-
-/// Walks the faces of a face set page by page, within the service's 10 000-face bound.
-///
-/// The state machine behind the clients' iterators and streams: ask it for the next
-/// operation, run it, and hand the page back.
-///
-/// ```
-/// use frs_request::faces::FacePages;
-///
-/// let mut pages = FacePages::new("staff".parse()?, 100)?;
-/// let first = pages.next_op().unwrap();        // offset 0, limit 100
-/// pages.record(100);                           // a full page: there may be more
-/// let second = pages.next_op().unwrap();       // offset 100
-/// pages.record(42);                            // a short page: the end
-/// assert!(pages.next_op().is_none());
-/// assert!(!pages.reached_depth_limit());
-/// # let _ = (first, second);
-/// # Ok::<(), frs_types::ValidationError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FacePages {
-    face_set: FaceSetName,
-    page_size: u32,
-    next_offset: u32,
-    done: bool,
-    depth_limited: bool,
-}
-
-impl FacePages {
-    /// Pages of `page_size` faces (1–10 000).
-    ///
-    /// # Errors
-    /// A [`ValidationError`] for `limit` outside 1–10 000.
-    pub fn new(face_set: FaceSetName, page_size: u32) -> Result<Self, ValidationError> {
-        ShowFaces::page(face_set.clone(), 0, page_size)?;
-        Ok(Self { face_set, page_size, next_offset: 0, done: false, depth_limited: false })
-    }
-
-    /// The next page to fetch, or `None` when the listing is over.
-    pub fn next_op(&self) -> Option<ShowFaces> {
-        if self.done {
-            return None;
-        }
-        let limit = self.page_size.min(MAX_LISTING_DEPTH - self.next_offset);
-        ShowFaces::page(self.face_set.clone(), self.next_offset, limit).ok()
-    }
-
-    /// Records how many faces the last page held.
-    pub fn record(&mut self, faces_in_page: usize) {
-        let Some(op) = self.next_op() else { return };
-        let ShowFacesQuery::Page { limit, .. } = op.query else { return };
-        let got = u32::try_from(faces_in_page).unwrap_or(u32::MAX);
-        self.next_offset = self.next_offset.saturating_add(got.min(limit));
-        if got < limit {
-            self.done = true;
-        } else if self.next_offset >= MAX_LISTING_DEPTH {
-            self.done = true;
-            self.depth_limited = true;
-        }
-    }
-
-    /// Whether the listing stopped at the service's 10 000-face bound with a full page: the
-    /// set may hold more faces than any listing can show.
-    pub fn reached_depth_limit(&self) -> bool {
-        self.depth_limited
-    }
-}
-
-/// What a face listing needs next.
-#[derive(Debug)]
-pub enum ListingStep {
-    /// The next face.
-    Face(Box<FaceSetFace>),
-    /// Run this operation and hand its outcome to [`FaceListing::receive`].
-    Fetch(ShowFaces),
-    /// The listing stopped at the service's 10 000-face bound with a full last page: the set
-    /// may hold more faces than any listing can show. Reported once, then [`ListingStep::Done`].
-    DepthLimit,
-    /// The listing is over.
-    Done,
-}
-
-/// A face-by-face walk over a face set: the state machine behind `frs-ureq`'s iterator and
-/// `frs-reqwest`'s stream, so both page the same way.
-#[derive(Debug)]
-pub struct FaceListing {
-    pages: FacePages,
-    buffer: std::collections::VecDeque<FaceSetFace>,
-    limit_reported: bool,
-    failed: bool,
-}
-
-impl FaceListing {
-    /// Lists `face_set` in pages of `page_size` faces.
-    ///
-    /// # Errors
-    /// A [`ValidationError`] for `limit` outside 1–10 000.
-    pub fn new(face_set: FaceSetName, page_size: u32) -> Result<Self, ValidationError> {
-        Ok(Self {
-            pages: FacePages::new(face_set, page_size)?,
-            buffer: std::collections::VecDeque::new(),
-            limit_reported: false,
-            failed: false,
-        })
-    }
-
-    /// The next step.
-    pub fn next_step(&mut self) -> ListingStep {
-        if let Some(face) = self.buffer.pop_front() {
-            return ListingStep::Face(Box::new(face));
-        }
-        if self.failed {
-            return ListingStep::Done;
-        }
-        match self.pages.next_op() {
-            Some(op) => ListingStep::Fetch(op),
-            None if self.pages.reached_depth_limit() && !self.limit_reported => {
-                self.limit_reported = true;
-                ListingStep::DepthLimit
-            }
-            None => ListingStep::Done,
-        }
-    }
-
-    /// Hands over the page fetched for the last [`ListingStep::Fetch`]; after an error the
-    /// listing ends.
-    pub fn receive<E>(&mut self, page: &Result<Reply<FacesResponse>, E>) {
-        match page {
-            Ok(reply) => {
-                let faces = reply.value.faces.clone().unwrap_or_default();
-                self.pages.record(faces.len());
-                self.buffer.extend(faces);
-            }
-            Err(_) => self.failed = true,
-        }
-    }
 }
 
 /// Updates one face's external image id and/or custom fields:

@@ -11,6 +11,8 @@
 //! - [`sign`]: the `SDK-HMAC-SHA256` signer (and verifier) as pure functions;
 //! - [`Operation`] and the operations, grouped as the service groups them ([`faces`]);
 //! - [`Error`]: one error type — bad input, transport, service error code, undecodable answer;
+//! - [`BlockingClient`] and [`AsyncClient`]: an operation with retries, a listing page by
+//!   page, over any transport ([`SyncTransport`], [`AsyncTransport`]);
 //! - [`RetryPolicy`] and the execute loops [`execute_blocking`] / [`execute_async`].
 //!
 //! ```
@@ -31,6 +33,7 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod catalogue;
+pub mod client;
 mod config;
 mod credentials;
 pub mod detection;
@@ -41,6 +44,7 @@ pub mod face_sets;
 pub mod faces;
 mod form;
 pub mod iam;
+mod listing;
 pub mod liveness;
 pub mod media_file;
 pub mod multipart;
@@ -55,9 +59,12 @@ pub mod sign_debug;
 mod token;
 mod transport;
 
+pub use client::{AsyncClient, AsyncRuntime, BlockingClient, BlockingRuntime};
 pub use config::{Config, DEFAULT_USER_AGENT, Endpoint};
 pub use credentials::Credentials;
-pub use error::{BuildError, DecodeError, Error, ServiceError, TransportError, TransportErrorKind};
+pub use error::{
+    BuildError, CallError, DecodeError, Error, ServiceError, TransportError, TransportErrorKind,
+};
 pub use execute::{Call, Step, execute_async, execute_blocking};
 pub use operation::{
     ApiVersion, AuthMode, Body, Idempotency, Operation, Reply, RequestSpec, Service, decode_json,

@@ -1,7 +1,8 @@
-//! What the transports need to turn a file on disk into an [`Image`] or [`Video`]: the
-//! checks made before the file is read, and the error. The reading itself (`std::fs`,
-//! `tokio::fs`) is the transports' business; nothing here touches the file system.
+//! Turning a file on disk into an [`Image`] or [`Video`]: the checks made before the file
+//! is read and after, and the error. The reading itself (`std::fs`, `tokio::fs`, a user's
+//! own runtime) is the caller's business; nothing here touches the file system.
 
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
@@ -50,48 +51,99 @@ impl MediaKind {
     }
 }
 
-/// Checks a file's size (from its metadata) before it is read, so a 2 GB file is refused
-/// without loading it.
-///
-/// # Errors
-/// [`ReadMediaError::Media`] with [`MediaError::TooLarge`] over the limit.
-pub fn check_size(path: &Path, kind: MediaKind, len: u64) -> Result<(), ReadMediaError> {
-    let (field, limit, inclusive) = kind.field_and_limit();
-    let size = usize::try_from(len).unwrap_or(usize::MAX);
-    let too_large = if inclusive { size > limit } else { size >= limit };
-    if too_large {
-        return Err(ReadMediaError::Media {
-            path: path.to_owned(),
-            source: MediaError::TooLarge { field, size, limit, inclusive },
-        });
+/// An input that can come from a file: [`Image`] or [`Video`].
+pub trait FileMedia: Sized {
+    /// Which rules apply.
+    const KIND: MediaKind;
+
+    /// The input from a file's name and bytes, checked.
+    ///
+    /// # Errors
+    /// [`MediaError`] when the bytes are not acceptable.
+    fn from_file_bytes(file_name: String, bytes: Bytes) -> Result<Self, MediaError>;
+}
+
+impl FileMedia for Image {
+    const KIND: MediaKind = MediaKind::Image;
+    fn from_file_bytes(file_name: String, bytes: Bytes) -> Result<Self, MediaError> {
+        Self::from_bytes(file_name, bytes)
     }
-    Ok(())
 }
 
-/// The file name sent in the multipart part: the path's last component.
-pub fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+impl FileMedia for Video {
+    const KIND: MediaKind = MediaKind::Video;
+    fn from_file_bytes(file_name: String, bytes: Bytes) -> Result<Self, MediaError> {
+        Self::from_bytes(file_name, bytes)
+    }
 }
 
-/// An [`Image`] from a file's bytes, checked.
+/// Reading one media file, decided here and done by the caller's runtime: the caller
+/// gives the file's length (from its metadata) to [`MediaFile::check_len`], which refuses
+/// a file over the limit before any byte is read, then the bytes to [`MediaFile::finish`].
 ///
-/// # Errors
-/// [`ReadMediaError::Media`] when the bytes are not an acceptable image.
-pub fn image_from_file(path: &Path, bytes: Vec<u8>) -> Result<Image, ReadMediaError> {
-    Image::from_bytes(file_name(path), Bytes::from(bytes))
-        .map_err(|source| ReadMediaError::Media { path: path.to_owned(), source })
-}
-
-/// A [`Video`] from a file's bytes, checked.
+/// ```
+/// use frs_request::media_file::MediaFile;
+/// use frs_types::Image;
 ///
-/// # Errors
-/// [`ReadMediaError::Media`] when the bytes are not an acceptable video.
-pub fn video_from_file(path: &Path, bytes: Vec<u8>) -> Result<Video, ReadMediaError> {
-    Video::from_bytes(file_name(path), Bytes::from(bytes))
-        .map_err(|source| ReadMediaError::Media { path: path.to_owned(), source })
+/// fn read_image(path: &std::path::Path) -> Result<Image, frs_request::media_file::ReadMediaError> {
+///     let file = MediaFile::<Image>::new(path);
+///     file.check_len(std::fs::metadata(path).map(|m| m.len()))?;
+///     file.finish(std::fs::read(path))
+/// }
+/// let err = read_image("no-such-file.jpg".as_ref()).unwrap_err();
+/// assert!(err.to_string().contains("no-such-file.jpg"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct MediaFile<M> {
+    path: PathBuf,
+    media: PhantomData<fn() -> M>,
 }
 
-/// The I/O error of reading `path`.
-pub fn io_error(path: &Path, source: std::io::Error) -> ReadMediaError {
-    ReadMediaError::Io { path: path.to_owned(), source }
+impl<M: FileMedia> MediaFile<M> {
+    /// The file at `path`.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into(), media: PhantomData }
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Checks the file's length, as its metadata gives it, before the file is read: a 2 GB
+    /// file is refused without loading it.
+    ///
+    /// # Errors
+    /// [`ReadMediaError::Io`] when the metadata could not be read; [`ReadMediaError::Media`]
+    /// with [`MediaError::TooLarge`] over the limit.
+    pub fn check_len(&self, len: std::io::Result<u64>) -> Result<(), ReadMediaError> {
+        let len = len.map_err(|source| self.io_error(source))?;
+        let (field, limit, inclusive) = M::KIND.field_and_limit();
+        let size = usize::try_from(len).unwrap_or(usize::MAX);
+        let too_large = if inclusive { size > limit } else { size >= limit };
+        if too_large {
+            return Err(ReadMediaError::Media {
+                path: self.path.clone(),
+                source: MediaError::TooLarge { field, size, limit, inclusive },
+            });
+        }
+        Ok(())
+    }
+
+    /// The input from the file's bytes, checked (format by magic bytes, size); the file
+    /// name sent in a multipart part is the path's last component.
+    ///
+    /// # Errors
+    /// [`ReadMediaError::Io`] when the file could not be read; [`ReadMediaError::Media`]
+    /// when the bytes are not acceptable.
+    pub fn finish(self, bytes: std::io::Result<Vec<u8>>) -> Result<M, ReadMediaError> {
+        let bytes = bytes.map_err(|source| self.io_error(source))?;
+        let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        M::from_file_bytes(name, Bytes::from(bytes))
+            .map_err(|source| ReadMediaError::Media { path: self.path, source })
+    }
+
+    fn io_error(&self, source: std::io::Error) -> ReadMediaError {
+        ReadMediaError::Io { path: self.path.clone(), source }
+    }
 }

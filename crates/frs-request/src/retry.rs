@@ -71,7 +71,7 @@ impl RetryPolicy {
             Error::Transport(e) => e.kind() == TransportErrorKind::Connect,
             Error::Service(e) => e.status.as_u16() == 429 || e.code.http_status() == Some(429),
             Error::Decode(e) => e.status.as_u16() == 429,
-            Error::Build(_) => false,
+            Error::Build(_) | Error::Call(_) => false,
         };
         if !service_did_not_act && idempotency == Idempotency::NotIdempotent {
             return RetryDecision::Stop;

@@ -304,7 +304,7 @@ fn a_short_lived_token_is_used_and_an_expired_one_stops_the_call() {
     let (cloud, clock, fresh) = (Cloud::default(), Clock::new(), self::config());
     cloud.expiries.borrow_mut().push_back("2024-03-15T10:00:00Z");
     let err = list(&cloud, &fresh, &clock).unwrap_err();
-    assert!(matches!(err, Error::Build(frs_request::BuildError::NoToken)), "{err:?}");
+    assert!(matches!(err, Error::Call(frs_request::CallError::ExpiredToken)), "{err:?}");
     assert_eq!(cloud.log(), ["issue token"]);
 }
 

@@ -1,9 +1,9 @@
 //! Async transport for the Huawei Cloud Face Recognition Service (FRS) SDK, over
 //! [`reqwest`] and tokio.
 //!
-//! The requests, signatures, answers and retry decisions all come from the sans-IO core
-//! [`frs_request`]; this crate only sends bytes and sleeps (with `tokio::time::sleep`)
-//! between attempts. Futures are `Send`.
+//! The client, its requests, signatures, answers, retries and pagination all come from the
+//! sans-IO core [`frs_request`]; this crate only sends bytes ([`ReqwestTransport`]) and
+//! names tokio's clock and sleep ([`TokioRuntime`]). Futures are `Send`.
 //!
 //! The client it builds has safe settings: redirects are not followed (a signed request is
 //! never replayed elsewhere), every attempt has connect and total timeouts, answer bodies
@@ -32,26 +32,35 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
 pub use frs_request::TransportLimits;
-use frs_request::faces::{FaceListing, ListingStep};
-use frs_request::media_file::{self, MediaKind, ReadMediaError};
-use frs_request::{
-    AsyncTransport, BuildError, Config, Operation, Reply, TransportError, TransportErrorKind, execute_async,
-};
-use frs_types::models::faces::FaceSetFace;
-use frs_types::{FaceSetName, Image, ValidationError, Video};
-use futures_util::Stream;
+use frs_request::media_file::{FileMedia, MediaFile, ReadMediaError};
+use frs_request::{AsyncClient, AsyncRuntime, AsyncTransport, TransportError, TransportErrorKind};
+use frs_types::{Image, Video};
 
-// The README's examples are compiled as doc tests here (this crate can see every crate they use).
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeDoctests;
+/// An async FRS client over reqwest: [`frs_request::AsyncClient`] with a
+/// [`ReqwestTransport`] and tokio's clock and sleep. `Client::new(config)?`,
+/// `Client::with_transport(config, transport)`, `client.execute(&op).await`,
+/// `client.faces(set, page_size)` (a stream). Cloning is cheap and shares the pool.
+pub type Client = AsyncClient<ReqwestTransport, TokioRuntime>;
 
 /// The error of a call made with this crate.
 pub type Error = frs_request::Error<ReqwestError>;
+
+/// The runtime of an async client: the system clock and `tokio::time::sleep`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioRuntime;
+
+impl AsyncRuntime for TokioRuntime {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+    fn sleep(&self, wait: Duration) -> impl Future<Output = ()> + Send {
+        tokio::time::sleep(wait)
+    }
+}
 
 /// A failure of the HTTP exchange itself (the service's error answers are
 /// [`frs_request::Error::Service`], not this).
@@ -111,11 +120,6 @@ impl ReqwestTransport {
     pub fn with_client(client: reqwest::Client, limits: TransportLimits) -> Self {
         Self { client, limits }
     }
-
-    /// The limits applied to every request.
-    pub fn limits(&self) -> &TransportLimits {
-        &self.limits
-    }
 }
 
 impl AsyncTransport for ReqwestTransport {
@@ -129,8 +133,9 @@ impl AsyncTransport for ReqwestTransport {
         if response.content_length().is_some_and(|len| len > limit) {
             return Err(ReqwestError::BodyTooLarge { limit });
         }
-        let (status, version) = (response.status(), response.version());
-        let headers = std::mem::take(response.headers_mut());
+        let (mut head, ()) = http::Response::new(()).into_parts();
+        (head.status, head.version) = (response.status(), response.version());
+        head.headers = std::mem::take(response.headers_mut());
         let mut body = BytesMut::new();
         while let Some(chunk) = response.chunk().await? {
             if (body.len() + chunk.len()) as u64 > limit {
@@ -138,91 +143,14 @@ impl AsyncTransport for ReqwestTransport {
             }
             body.extend_from_slice(&chunk);
         }
-        let mut answer = http::Response::new(body.freeze());
-        *answer.status_mut() = status;
-        *answer.version_mut() = version;
-        *answer.headers_mut() = headers;
-        Ok(answer)
+        Ok(http::Response::from_parts(head, body.freeze()))
     }
 }
 
-/// An async FRS client: a [`Config`] and a [`ReqwestTransport`].
-///
-/// Each call builds and signs a fresh request per attempt, sends it, and retries as the
-/// configuration's [`RetryPolicy`](frs_request::RetryPolicy) decides, sleeping with tokio
-/// in between. Cloning is cheap and shares the connection pool.
-#[derive(Debug, Clone)]
-pub struct Client {
-    config: Config,
-    transport: ReqwestTransport,
-}
-
-impl Client {
-    /// A client with default [`TransportLimits`].
-    ///
-    /// # Errors
-    /// When reqwest cannot build its client.
-    pub fn new(config: Config) -> Result<Self, ReqwestError> {
-        Ok(Self::with_transport(config, ReqwestTransport::new(TransportLimits::default())?))
-    }
-
-    /// A client over a given transport (e.g. [`ReqwestTransport::with_client`]).
-    pub fn with_transport(config: Config, transport: ReqwestTransport) -> Self {
-        Self { config, transport }
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    /// The transport.
-    pub fn transport(&self) -> &ReqwestTransport {
-        &self.transport
-    }
-
-    /// Runs an operation: its typed answer, or the error of the last attempt.
-    ///
-    /// # Errors
-    /// [`Error`]: bad input (nothing sent), transport failure, the service's error answer,
-    /// or an answer that is not the service's.
-    pub async fn execute<O: Operation + Sync + ?Sized>(&self, op: &O) -> Result<Reply<O::Output>, Error> {
-        execute_async(&self.config, &self.transport, op, SystemTime::now, tokio::time::sleep).await
-    }
-
-    /// Every face of a face set, fetched `page_size` at a time as the stream is polled.
-    ///
-    /// The service lists at most the first 10 000 faces; when a set holds more, the last
-    /// item is a [`BuildError::ListingDepth`] error rather than a silent end. After any
-    /// error the stream ends.
-    ///
-    /// # Errors
-    /// A [`ValidationError`] for a `page_size` outside 1–10 000.
-    pub fn faces(
-        &self,
-        face_set: FaceSetName,
-        page_size: u32,
-    ) -> Result<impl Stream<Item = Result<FaceSetFace, Error>> + Send + '_, ValidationError> {
-        let listing = FaceListing::new(face_set, page_size)?;
-        Ok(futures_util::stream::unfold(listing, move |mut listing| async move {
-            loop {
-                match listing.next_step() {
-                    ListingStep::Face(face) => return Some((Ok(*face), listing)),
-                    ListingStep::Fetch(op) => {
-                        let page = self.execute(&op).await;
-                        listing.receive(&page);
-                        if let Err(e) = page {
-                            return Some((Err(e), listing));
-                        }
-                    }
-                    ListingStep::DepthLimit => {
-                        let max = frs_request::faces::MAX_LISTING_DEPTH;
-                        return Some((Err(Error::Build(BuildError::ListingDepth { max })), listing));
-                    }
-                    ListingStep::Done => return None,
-                }
-            }
-        }))
+impl TryFrom<TransportLimits> for ReqwestTransport {
+    type Error = ReqwestError;
+    fn try_from(limits: TransportLimits) -> Result<Self, ReqwestError> {
+        Self::new(limits)
     }
 }
 
@@ -232,21 +160,20 @@ impl Client {
 /// # Errors
 /// [`ReadMediaError`] when the file cannot be read or is not an acceptable image.
 pub async fn read_image(path: impl AsRef<Path>) -> Result<Image, ReadMediaError> {
-    let path = path.as_ref();
-    let len = tokio::fs::metadata(path).await.map_err(|e| media_file::io_error(path, e))?.len();
-    media_file::check_size(path, MediaKind::Image, len)?;
-    let bytes = tokio::fs::read(path).await.map_err(|e| media_file::io_error(path, e))?;
-    media_file::image_from_file(path, bytes)
+    read(path.as_ref()).await
 }
 
-/// Reads a video file and checks it (container by magic bytes, size).
+/// Reads a video file and checks it (container by magic bytes, size) — the size before
+/// the file is read.
 ///
 /// # Errors
 /// [`ReadMediaError`] when the file cannot be read or is not an acceptable video.
 pub async fn read_video(path: impl AsRef<Path>) -> Result<Video, ReadMediaError> {
-    let path = path.as_ref();
-    let len = tokio::fs::metadata(path).await.map_err(|e| media_file::io_error(path, e))?.len();
-    media_file::check_size(path, MediaKind::Video, len)?;
-    let bytes = tokio::fs::read(path).await.map_err(|e| media_file::io_error(path, e))?;
-    media_file::video_from_file(path, bytes)
+    read(path.as_ref()).await
+}
+
+async fn read<M: FileMedia>(path: &Path) -> Result<M, ReadMediaError> {
+    let file = MediaFile::new(path);
+    file.check_len(tokio::fs::metadata(path).await.map(|m| m.len()))?;
+    file.finish(tokio::fs::read(path).await)
 }

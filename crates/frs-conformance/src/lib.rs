@@ -1,0 +1,75 @@
+//! The transport conformance suite of the FRS SDK, written once against the transport
+//! traits and run by every transport: `frs-ureq`, `frs-reqwest`, and the two runtimes of
+//! our own in this crate's examples (`std_net`, `hyper`).
+//!
+//! Each check starts an in-process [`frs_emulator::Emulator`] on 127.0.0.1, talks real HTTP
+//! to it through the transport under test, and asserts what a transport must get right:
+//! token and AK/SK authentication (the emulator re-verifies every signature, so a header
+//! the transport adds or rewrites is a 401), temporary keys, the service's typed errors with
+//! their request ids, a proxy's HTML 502, an oversized body, a server that never answers, a
+//! truncated answer, a refused connection, retries after 502 and 429, pagination, and the
+//! exact target, `Host`, `X-Project-Id`, content type and body length that arrived.
+//!
+//! A transport runs the whole suite with one line in a test file; each check becomes a
+//! `#[test]` of its own:
+//!
+//! ```text
+//! // tests/conformance.rs of a blocking transport
+//! frs_conformance::conformance_tests!(Blocking, |limits| my_crate::MyTransport::new(limits));
+//! // or, for an async transport (the checks drive it on a tokio runtime)
+//! frs_conformance::conformance_tests!(Async, |limits| my_crate::MyAsyncTransport::new(limits));
+//! ```
+//!
+//! Your own transport can run it the same way: it is the definition of "a transport".
+
+#![deny(missing_docs)]
+
+pub mod checks;
+mod subject;
+
+pub use subject::{Async, Blocking, Subject};
+
+/// Expands to one `#[test]` per check of [`checks`], each running the check with a
+/// [`Blocking`] or [`Async`] subject over the transport that `$make` builds from the
+/// [`TransportLimits`](frs_request::TransportLimits) the check asks for.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($kind:ident, $make:expr) => {
+        $crate::conformance_tests!(@each $kind, $make;
+            token_delete_by_external_image_id_deletes_every_face_of_the_image,
+            signed_delete_by_custom_field_verifies_on_the_server,
+            temporary_credentials_send_a_signed_security_token,
+            seed_error_is_typed_with_its_request_id,
+            unknown_custom_value_and_unknown_field_are_distinct_errors,
+            wrong_secret_key_is_refused_like_the_gateway,
+            json_body_arrives_whole_with_its_content_type,
+            multipart_body_arrives_whole_with_its_boundary,
+            html_502_from_a_proxy_is_a_clear_decode_error,
+            idempotent_delete_is_retried_after_a_502,
+            throttled_request_is_retried_after_retry_after,
+            body_over_the_cap_is_not_read,
+            a_server_that_never_answers_times_out,
+            a_truncated_answer_is_a_transport_error,
+            a_dropped_connection_is_a_transport_error,
+            refused_connection_is_a_connect_error,
+            bad_input_is_rejected_before_any_io,
+            listing_walks_every_page,
+            listing_ends_with_the_error_of_a_failed_page,
+            listing_reports_the_service_depth_bound_instead_of_stopping_silently,
+            keep_alive_connections_survive_many_calls
+        );
+    };
+    (@each $kind:ident, $make:expr; $($check:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $check() {
+                $crate::checks::$check(|config, limits| $crate::$kind::new(config, ($make)(limits)));
+            }
+        )*
+    };
+}
+
+// The README's examples are compiled as doc tests here, where every crate they use is visible.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

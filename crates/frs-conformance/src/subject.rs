@@ -1,0 +1,135 @@
+//! The transport under test, behind the client that drives it.
+
+use std::time::{Duration, SystemTime};
+
+use frs_request::{
+    AsyncClient, AsyncTransport, BlockingClient, Config, Error, Operation, Reply, SyncTransport,
+    TransportError,
+};
+use frs_types::FaceSetName;
+use frs_types::models::faces::FaceSetFace;
+use futures_util::StreamExt as _;
+
+/// What the checks need of a client: run an operation, walk a listing. The two
+/// implementations drive the core's own clients, so the suite tests the transport through
+/// exactly the code users run.
+pub trait Subject {
+    /// The transport's error.
+    type Error: TransportError;
+
+    /// Runs `op` through the client.
+    ///
+    /// # Errors
+    /// The client's error.
+    fn execute<O: Operation + Sync>(&self, op: &O) -> Result<Reply<O::Output>, Error<Self::Error>>;
+
+    /// Every item of a listing of `face_set`; `before` is called with the item's index
+    /// before each item is pulled (to inject a fault mid-listing).
+    fn faces(
+        &self,
+        face_set: FaceSetName,
+        page_size: u32,
+        before: &mut dyn FnMut(usize),
+    ) -> Vec<Result<FaceSetFace, Error<Self::Error>>>;
+}
+
+type StdTime = (fn() -> SystemTime, fn(Duration));
+
+/// A blocking transport, driven by [`BlockingClient`] on the test's thread.
+#[derive(Debug)]
+pub struct Blocking<T>(BlockingClient<T, StdTime>);
+
+impl<T: SyncTransport> Blocking<T> {
+    /// The client of `config` over `transport`.
+    pub fn new(config: Config, transport: T) -> Self {
+        Self(BlockingClient::with_runtime(config, transport, (SystemTime::now, std::thread::sleep)))
+    }
+}
+
+impl<T: SyncTransport> Subject for Blocking<T> {
+    type Error = T::Error;
+
+    fn execute<O: Operation + Sync>(&self, op: &O) -> Result<Reply<O::Output>, Error<T::Error>> {
+        self.0.execute(op)
+    }
+
+    fn faces(
+        &self,
+        face_set: FaceSetName,
+        page_size: u32,
+        before: &mut dyn FnMut(usize),
+    ) -> Vec<Result<FaceSetFace, Error<T::Error>>> {
+        let Ok(mut faces) = self.0.faces(face_set, page_size) else { return Vec::new() };
+        let mut items = Vec::new();
+        loop {
+            before(items.len());
+            match faces.next() {
+                Some(item) => items.push(item),
+                None => return items,
+            }
+        }
+    }
+}
+
+/// An async transport, driven by [`AsyncClient`] on a tokio runtime of its own.
+#[derive(Debug)]
+pub struct Async<T> {
+    client: AsyncClient<T, TokioTime>,
+    runtime: tokio::runtime::Runtime,
+}
+
+/// Tokio's sleep and the system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TokioTime;
+
+impl frs_request::AsyncRuntime for TokioTime {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+    fn sleep(&self, wait: Duration) -> impl Future<Output = ()> + Send {
+        tokio::time::sleep(wait)
+    }
+}
+
+impl<T: AsyncTransport> Async<T> {
+    /// The client of `config` over `transport`, with a current-thread runtime to drive it.
+    ///
+    /// # Panics
+    /// When tokio cannot start a runtime (a test harness failure).
+    #[allow(clippy::expect_used)]
+    pub fn new(config: Config, transport: T) -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime for the async checks");
+        Self { client: AsyncClient::with_runtime(config, transport, TokioTime), runtime }
+    }
+}
+
+impl<T: AsyncTransport> Subject for Async<T> {
+    type Error = T::Error;
+
+    fn execute<O: Operation + Sync>(&self, op: &O) -> Result<Reply<O::Output>, Error<T::Error>> {
+        self.runtime.block_on(self.client.execute(op))
+    }
+
+    fn faces(
+        &self,
+        face_set: FaceSetName,
+        page_size: u32,
+        before: &mut dyn FnMut(usize),
+    ) -> Vec<Result<FaceSetFace, Error<T::Error>>> {
+        let Ok(faces) = self.client.faces(face_set, page_size) else { return Vec::new() };
+        self.runtime.block_on(async {
+            let mut faces = std::pin::pin!(faces);
+            let mut items = Vec::new();
+            loop {
+                before(items.len());
+                match faces.next().await {
+                    Some(item) => items.push(item),
+                    None => return items,
+                }
+            }
+        })
+    }
+}
