@@ -47,8 +47,8 @@ pub use ids::{
     ProjectId,
 };
 pub use media::{
-    Image, ImageBase64, ImageFile, ImageFormat, MediaError, ObsUrl, Video, VideoBase64, VideoFile,
-    VideoFormat,
+    Image, ImageBase64, ImageFile, ImageFormat, MediaError, MediaLimits, ObsUrl, Video, VideoBase64,
+    VideoFile, VideoFormat,
 };
 pub use region::Region;
 pub use selector::FaceSelector;
