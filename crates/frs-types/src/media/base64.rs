@@ -130,13 +130,14 @@ impl SharedText {
     }
 }
 
-/// Defines the checked Base64 type of one kind of media.
+/// Defines the checked Base64 type `$b64` of one kind of media, for the JSON field `$field`
+/// and at most `$limit` characters.
 macro_rules! base64_type {
-    (
-        rules = $rules:expr, format = $format:ty, kind = $kind:literal,
-        $(#[$b64_meta:meta])* base64 = $b64:ident $(,)?
-    ) => {
-        $(#[$b64_meta])*
+    ($b64:ident, $rules:expr, $format:ty, $kind:literal, $field:literal, $limit:ident) => {
+        #[doc = concat!("Checked Base64 text of ", $kind, ", for the JSON `", $field, "` field.")]
+        ///
+        #[doc = concat!("At most [`", stringify!($limit), "`](super::", stringify!($limit), ") characters;")]
+        /// its `Debug` output shows only the format and the length.
         #[derive(Clone, PartialEq, Eq)]
         pub struct $b64 {
             format: $format,
@@ -208,24 +209,8 @@ macro_rules! base64_type {
     };
 }
 
-base64_type! {
-    rules = IMAGE_RULES, format = ImageFormat, kind = "an image",
-    /// An image as checked Base64 text, for the JSON `image_base64` field.
-    ///
-    /// At most [`MAX_BASE64_LEN`](super::MAX_BASE64_LEN) characters; its `Debug` output shows
-    /// only the format and the length.
-    base64 = ImageBase64,
-}
-
-base64_type! {
-    rules = VIDEO_RULES, format = VideoFormat, kind = "a video",
-    /// A video as checked Base64 text, for the JSON `video_base64` field of action live
-    /// detection.
-    ///
-    /// At most [`MAX_VIDEO_BASE64_LEN`](super::MAX_VIDEO_BASE64_LEN) characters; its `Debug`
-    /// output shows only the format and the length.
-    base64 = VideoBase64,
-}
+base64_type!(ImageBase64, IMAGE_RULES, ImageFormat, "an image", "image_base64", MAX_BASE64_LEN);
+base64_type!(VideoBase64, VIDEO_RULES, VideoFormat, "a video", "video_base64", MAX_VIDEO_BASE64_LEN);
 
 #[cfg(test)]
 mod tests {

@@ -19,13 +19,16 @@ fn sanitize_file_name(name: &str, default: &str) -> Box<str> {
         .into_boxed_str()
 }
 
-/// Defines the checked file type of one kind of media.
+/// Defines the checked file type `$file` of one kind of media, for the multipart part
+/// `$part`, its size limit `$limit` described by `$rule`.
 macro_rules! file_type {
-    (
-        rules = $rules:expr, format = $format:ty, kind = $kind:literal,
-        $(#[$file_meta:meta])* file = $file:ident $(,)?
-    ) => {
-        $(#[$file_meta])*
+    ($file:ident, $rules:expr, $format:ty, $kind:literal, $part:literal, $rule:literal, $limit:ident) => {
+        #[doc = concat!(
+            "A file of ", $kind, " for a multipart `", $part, "` part: checked data and a safe file name."
+        )]
+        ///
+        #[doc = concat!($rule, " [`", stringify!($limit), "`](super::", stringify!($limit), ") bytes;")]
+        /// its `Debug` output shows only the format and the length.
         #[derive(Clone, PartialEq, Eq)]
         pub struct $file {
             format: $format,
@@ -88,23 +91,8 @@ macro_rules! file_type {
     };
 }
 
-file_type! {
-    rules = IMAGE_RULES, format = ImageFormat, kind = "an image",
-    /// An image file for a multipart `image_file` part: checked data and a safe file name.
-    ///
-    /// Smaller than [`MAX_IMAGE_BYTES`](super::MAX_IMAGE_BYTES); its `Debug` output shows only
-    /// the format and the length.
-    file = ImageFile,
-}
-
-file_type! {
-    rules = VIDEO_RULES, format = VideoFormat, kind = "a video",
-    /// A video file for the multipart `video_file` part: checked data and a safe file name.
-    ///
-    /// At most [`MAX_VIDEO_BYTES`](super::MAX_VIDEO_BYTES); its `Debug` output shows only the
-    /// format and the length.
-    file = VideoFile,
-}
+file_type!(ImageFile, IMAGE_RULES, ImageFormat, "an image", "image_file", "Smaller than", MAX_IMAGE_BYTES);
+file_type!(VideoFile, VIDEO_RULES, VideoFormat, "a video", "video_file", "At most", MAX_VIDEO_BYTES);
 
 #[cfg(test)]
 mod tests {

@@ -99,19 +99,9 @@ impl ObsUrl {
             const SUFFIX: &str = ".myhuaweicloud.com";
             const OBS: &str = ".obs";
             let not_obs = || invalid(format!("host {host:?} is not an OBS endpoint"));
-            let stem = host
-                .len()
-                .checked_sub(SUFFIX.len())
-                .filter(|&at| host.get(at..).is_some_and(|s| s.eq_ignore_ascii_case(SUFFIX)))
-                .and_then(|at| host.get(..at))
-                .ok_or_else(not_obs)?;
+            let stem = strip_suffix_ignore_case(host, SUFFIX).ok_or_else(not_obs)?;
             let (front, region) = stem.rsplit_once('.').ok_or_else(not_obs)?;
-            let bucket = front
-                .len()
-                .checked_sub(OBS.len())
-                .filter(|&at| front.get(at..).is_some_and(|s| s.eq_ignore_ascii_case(OBS)))
-                .and_then(|at| front.get(..at))
-                .ok_or_else(not_obs)?;
+            let bucket = strip_suffix_ignore_case(front, OBS).ok_or_else(not_obs)?;
             if region.is_empty() || !region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
                 return Err(invalid(format!("region {region:?} in the host is not a region id")));
             }
@@ -164,6 +154,13 @@ impl ObsUrl {
     pub fn is_path_form(&self) -> bool {
         self.region.is_none()
     }
+}
+
+/// `text` without `suffix`, compared ignoring ASCII case (host names are case-insensitive);
+/// `None` when `text` does not end with it.
+fn strip_suffix_ignore_case<'a>(text: &'a str, suffix: &str) -> Option<&'a str> {
+    let at = text.len().checked_sub(suffix.len())?;
+    text.get(at..).filter(|end| end.eq_ignore_ascii_case(suffix)).and_then(|_| text.get(..at))
 }
 
 /// Checks an OBS bucket name; the error is the reason, for [`MediaError::InvalidUrl`].
