@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use bytes::Bytes;
 use frs_request::multipart;
-use frs_types::ErrorCode;
+use frs_types::{ErrorCode, MediaLimits};
 use serde_json::{Map, Value};
 
 /// A failure, as the service reports it: an error code and a message.
@@ -175,14 +175,17 @@ impl Inputs {
         if given > 1 {
             return Err(Failure::invalid(format!("give only one of {b64}, {url} and {file}")));
         }
+        // The size rules are the service's published limits, shared with the SDK; the answer
+        // (code and message) is the emulator's own.
+        let limits = if prefix == "video" { MediaLimits::VIDEO } else { MediaLimits::IMAGE };
         if let Some(text) = self.text(&b64)? {
-            return decode_base64(&b64, &text);
+            return decode_base64(&b64, &text, &limits);
         }
         if let Some(u) = self.text(&url)? {
             return obs(&u);
         }
         let data = self.file(&file).ok_or_else(|| Failure::missing(&file))?;
-        if data.len() >= frs_types::media::MAX_IMAGE_BYTES + usize::from(prefix == "video") {
+        if limits.check_file_len(u64::try_from(data.len()).unwrap_or(u64::MAX)).is_err() {
             return Err(Failure::new(
                 ErrorCode::BodyTooLarge,
                 format!("The size of the request body is out of the range {file} must be smaller than 8MB."),
@@ -192,9 +195,9 @@ impl Inputs {
     }
 }
 
-/// Decodes base64 as the service does: one line, standard alphabet, at most 8 MiB.
-pub(crate) fn decode_base64(field: &str, text: &str) -> Result<Bytes, Failure> {
-    if text.len() > frs_types::media::MAX_BASE64_LEN {
+/// Decodes base64 as the service does: one line, standard alphabet, within `limits`.
+pub(crate) fn decode_base64(field: &str, text: &str, limits: &MediaLimits) -> Result<Bytes, Failure> {
+    if limits.check_base64_len(text.len()).is_err() {
         return Err(Failure::new(
             ErrorCode::BodyTooLarge,
             format!(

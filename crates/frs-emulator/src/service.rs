@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use base64::Engine as _;
 use bytes::Bytes;
 use frs_types::models::face_sets::{FieldType, MAX_CUSTOM_FIELDS};
+use frs_types::server::filter_matches;
 use frs_types::{ErrorCode, ExternalImageId, ExternalValue, FaceSetName, FieldName, Filter, ObsUrl, Sort};
 use serde_json::{Map, Value, json};
 
@@ -353,7 +354,7 @@ pub(crate) fn batch_delete_faces(shared: &Shared, set_name: &str, inputs: &Input
     let set = store.sets.get_mut(set_name).ok_or_else(|| not_found(set_name))?;
     let filter = filter(&text, &set.fields)?;
     let before = set.faces.len();
-    set.faces.retain(|f| !filter.matches(&f.external_image_id, &f.external_fields));
+    set.faces.retain(|f| !filter_matches(&filter, &f.external_image_id, &f.external_fields));
     if set.faces.len() == before {
         return Err(Failure::new(
             ErrorCode::NoDataMatched,
@@ -485,7 +486,9 @@ pub(crate) fn search(shared: &Shared, set_name: &str, inputs: &Inputs) -> Outcom
     let mut hits: Vec<(f64, &Face)> = set
         .faces
         .iter()
-        .filter(|f| filter.as_ref().is_none_or(|flt| flt.matches(&f.external_image_id, &f.external_fields)))
+        .filter(|f| {
+            filter.as_ref().is_none_or(|flt| filter_matches(flt, &f.external_image_id, &f.external_fields))
+        })
         .map(|f| {
             (engine::similarity_from_cosine(engine::cosine(&wanted, cache.get(&f.person, f.variant))), f)
         })

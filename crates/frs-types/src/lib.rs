@@ -12,7 +12,9 @@
 //! - [`models`]: the JSON bodies the service sends and accepts;
 //! - [`ErrorCode`]: every documented `FRS.*` and `APIGW.*` code with its HTTP status and
 //!   whether retrying can help;
-//! - [`Region`]: the region table with templated endpoints for regions we do not know yet.
+//! - [`Region`]: the region table with templated endpoints for regions we do not know yet;
+//! - [`server`]: what only a server implementing FRS needs (the emulator uses it); SDK users
+//!   never call it.
 //!
 //! ```
 //! use frs_types::{FaceSelector, FaceSetName, FieldName, FieldValue};
@@ -36,7 +38,10 @@ pub mod media;
 pub mod models;
 mod region;
 mod selector;
+pub mod server;
 pub mod sort;
+#[cfg(test)]
+mod test_support;
 mod validation;
 
 pub use error_code::ErrorCode;
@@ -47,8 +52,8 @@ pub use ids::{
     ProjectId,
 };
 pub use media::{
-    Image, ImageBase64, ImageFile, ImageFormat, MediaError, ObsUrl, Video, VideoBase64, VideoFile,
-    VideoFormat,
+    Image, ImageBase64, ImageFile, ImageFormat, MediaError, MediaLimits, ObsUrl, Video, VideoBase64,
+    VideoFile, VideoFormat,
 };
 pub use region::Region;
 pub use selector::FaceSelector;

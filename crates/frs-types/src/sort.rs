@@ -127,21 +127,13 @@ impl Sort {
 
     /// The JSON text of the array, for the `sort` part of a multipart request.
     pub fn to_json_text(&self) -> String {
-        // Field names are ASCII letters, digits, '-' and '_', so nothing needs escaping; the
-        // result equals `serde_json::to_string(self)`.
-        let mut text = String::from("[");
-        for (i, (field, order)) in self.keys.iter().enumerate() {
-            if i > 0 {
-                text.push(',');
-            }
+        json_array(&self.keys, |text, (field, order)| {
             text.push_str("{\"");
             text.push_str(field.as_str());
             text.push_str("\":\"");
             text.push_str(order.as_str());
             text.push_str("\"}");
-        }
-        text.push(']');
-        text
+        })
     }
 
     /// Checks the keys against a face set's schema: `schema` gives the declared type of a
@@ -158,7 +150,7 @@ impl Sort {
         for (field, _) in &self.keys {
             let ty =
                 schema(field).ok_or_else(|| FieldListError::new("sort", field, FieldListRule::Undeclared))?;
-            if !matches!(ty, FieldType::Integer | FieldType::Long | FieldType::Float | FieldType::Double) {
+            if !ty.is_numeric() {
                 return Err(FieldListError::new("sort", field, FieldListRule::NotNumeric { actual: ty }));
             }
         }
@@ -273,18 +265,11 @@ impl ReturnFields {
 
     /// The JSON text of the array, for the `return_fields` part of a multipart request.
     pub fn to_json_text(&self) -> String {
-        // Field names need no escaping; equals `serde_json::to_string(self)`.
-        let mut text = String::from("[");
-        for (i, field) in self.0.iter().enumerate() {
-            if i > 0 {
-                text.push(',');
-            }
+        json_array(&self.0, |text, field| {
             text.push('"');
             text.push_str(field.as_str());
             text.push('"');
-        }
-        text.push(']');
-        text
+        })
     }
 
     /// Checks the names against a face set's schema: every name must be a declared field
@@ -313,6 +298,22 @@ impl FromIterator<FieldName> for ReturnFields {
     fn from_iter<I: IntoIterator<Item = FieldName>>(iter: I) -> Self {
         Self(iter.into_iter().collect())
     }
+}
+
+/// The JSON text of an array whose elements `write` appends, comma-separated.
+///
+/// The elements hold only field names (ASCII letters, digits, '-' and '_') and fixed words,
+/// so nothing needs escaping: the result equals `serde_json::to_string` of the value.
+fn json_array<T>(items: &[T], mut write: impl FnMut(&mut String, &T)) -> String {
+    let mut text = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        write(&mut text, item);
+    }
+    text.push(']');
+    text
 }
 
 /// A field named in `sort` or `return_fields` that does not fit the face set's schema,
@@ -376,10 +377,7 @@ impl fmt::Display for FieldListRule {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn name(s: &str) -> FieldName {
-        FieldName::new(s).unwrap()
-    }
+    use crate::test_support::{name, schema};
 
     #[test]
     fn documented_example_round_trips() {
@@ -428,18 +426,6 @@ mod tests {
             let err = serde_json::from_str::<Sort>(text).unwrap_err().to_string();
             assert!(err.contains(hint), "{text}: {err}");
         }
-    }
-
-    fn schema(field: &FieldName) -> Option<FieldType> {
-        Some(match field.as_str() {
-            "badge" => FieldType::String,
-            "floor" => FieldType::Integer,
-            "hired_at" => FieldType::Long,
-            "height" => FieldType::Double,
-            "score" => FieldType::Float,
-            "active" => FieldType::Boolean,
-            _ => return None,
-        })
     }
 
     #[test]

@@ -118,6 +118,12 @@ impl FieldType {
         }
     }
 
+    /// Whether the type is numeric (`integer`, `long`, `float`, `double`): the types a
+    /// filter range and a sort key apply to.
+    pub(crate) fn is_numeric(self) -> bool {
+        matches!(self, Self::Integer | Self::Long | Self::Float | Self::Double)
+    }
+
     /// Whether a value given as text (a query value, a filter term) can be a value of this
     /// type, and the JSON value it stands for.
     pub fn read_text(self, text: &str) -> Option<Value> {
