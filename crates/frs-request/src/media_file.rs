@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
-use frs_types::media::{MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, MediaError};
+use frs_types::media::{MediaError, MediaLimits};
 use frs_types::{Image, Video};
 
 /// Why a media file could not become an input.
@@ -33,28 +33,10 @@ pub enum ReadMediaError {
     },
 }
 
-/// What kind of media a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MediaKind {
-    /// An image (`image_file`).
-    Image,
-    /// A video (`video_file`).
-    Video,
-}
-
-impl MediaKind {
-    fn field_and_limit(self) -> (&'static str, usize, bool) {
-        match self {
-            Self::Image => ("image_file", MAX_IMAGE_BYTES, false),
-            Self::Video => ("video_file", MAX_VIDEO_BYTES, true),
-        }
-    }
-}
-
 /// An input that can come from a file: [`Image`] or [`Video`].
 pub trait FileMedia: Sized {
-    /// Which rules apply.
-    const KIND: MediaKind;
+    /// The service's limits for this kind of input (one table, shared with the emulator).
+    const LIMITS: MediaLimits;
 
     /// The input from a file's name and bytes, checked.
     ///
@@ -64,14 +46,14 @@ pub trait FileMedia: Sized {
 }
 
 impl FileMedia for Image {
-    const KIND: MediaKind = MediaKind::Image;
+    const LIMITS: MediaLimits = MediaLimits::IMAGE;
     fn from_file_bytes(file_name: String, bytes: Bytes) -> Result<Self, MediaError> {
         Self::from_bytes(file_name, bytes)
     }
 }
 
 impl FileMedia for Video {
-    const KIND: MediaKind = MediaKind::Video;
+    const LIMITS: MediaLimits = MediaLimits::VIDEO;
     fn from_file_bytes(file_name: String, bytes: Bytes) -> Result<Self, MediaError> {
         Self::from_bytes(file_name, bytes)
     }
@@ -118,16 +100,9 @@ impl<M: FileMedia> MediaFile<M> {
     /// with [`MediaError::TooLarge`] over the limit.
     pub fn check_len(&self, len: std::io::Result<u64>) -> Result<(), ReadMediaError> {
         let len = len.map_err(|source| self.io_error(source))?;
-        let (field, limit, inclusive) = M::KIND.field_and_limit();
-        let size = usize::try_from(len).unwrap_or(usize::MAX);
-        let too_large = if inclusive { size > limit } else { size >= limit };
-        if too_large {
-            return Err(ReadMediaError::Media {
-                path: self.path.clone(),
-                source: MediaError::TooLarge { field, size, limit, inclusive },
-            });
-        }
-        Ok(())
+        M::LIMITS
+            .check_file_len(len)
+            .map_err(|source| ReadMediaError::Media { path: self.path.clone(), source })
     }
 
     /// The input from the file's bytes, checked (format by magic bytes, size); the file
