@@ -111,6 +111,8 @@ use frs_types::models::detection::{Attributes, Dress, Expression, FaceQuality};
 use frs_types::{ErrorCode, ImageFormat, VideoFormat};
 use sha2::{Digest, Sha256};
 
+use crate::mix::{self, SplitMix64};
+
 /// The width assumed when an image's headers give none.
 pub const DEFAULT_WIDTH: u32 = 640;
 /// The height assumed when an image's headers give none.
@@ -346,30 +348,22 @@ fn seed(parts: &[&[u8]]) -> u64 {
     le_u64(&sha256(parts))
 }
 
-fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// SplitMix64: small, fast, and good enough for test data.
-struct Rng(u64);
+/// The engine's draws: [`SplitMix64`] seeded one step further than the seed (the values
+/// the engine has always produced).
+struct Rng(SplitMix64);
 
 impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        splitmix(self.0)
+    fn new(seed: u64) -> Self {
+        Self(SplitMix64::new(seed.wrapping_add(mix::GOLDEN_GAMMA)))
     }
 
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    fn next_u64(&mut self) -> u64 {
+        self.0.next_u64()
     }
 
     /// Uniform in [lo, hi).
     fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
+        self.0.range(lo, hi)
     }
 
     /// Uniform integer in [lo, hi].
@@ -422,7 +416,7 @@ pub fn default_variant(bytes: &[u8]) -> u64 {
 /// The variant of face `index` (0 = largest) of an image whose variant is `base`: `base`
 /// for the first face, a mix of both for the others.
 pub fn face_variant(base: u64, index: usize) -> u64 {
-    if index == 0 { base } else { splitmix(base ^ (index as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93)) }
+    if index == 0 { base } else { mix::hash(base ^ (index as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93)) }
 }
 
 /// The person of face `index` (0 = largest) of a picture of `person`: `person` itself,
@@ -783,7 +777,7 @@ pub fn face_boxes(width: u32, height: u32, faces: u32) -> Vec<BoundingBox> {
 /// of 1/8192, as the service writes them), an expression with its probability, and
 /// `face_angle` 0.
 pub fn attributes_for(person: &str) -> Attributes {
-    let mut rng = Rng(seed(&[b"frs-emulator/attributes", person.as_bytes()]));
+    let mut rng = Rng::new(seed(&[b"frs-emulator/attributes", person.as_bytes()]));
     let gender = rng.pick(&[("male", 1), ("female", 1)]);
     let age = i64::from(rng.int(18, 70));
     let glass = rng.pick(&[("none", 70), ("yes", 20), ("dark", 10)]);
@@ -833,7 +827,7 @@ pub fn attributes_for(person: &str) -> Attributes {
 /// A confidence for a positive (0.90–0.99) or negative (0.05–0.30) verdict, derived from
 /// the parts.
 fn confidence(positive: bool, parts: &[&[u8]]) -> f64 {
-    let mut rng = Rng(seed(parts));
+    let mut rng = Rng::new(seed(parts));
     round4(if positive { rng.range(0.90, 0.99) } else { rng.range(0.05, 0.30) })
 }
 
@@ -909,7 +903,7 @@ pub fn analyze_image_with_limit(
 
 /// A random direction (not normalised) from `seed`.
 fn random_direction(seed: u64) -> [f64; FEATURE_DIM] {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut v = [0.0; FEATURE_DIM];
     for x in &mut v {
         *x = rng.range(-1.0, 1.0);
@@ -1156,7 +1150,7 @@ mod tests {
     use super::*;
 
     fn names(n: usize) -> Vec<String> {
-        (0..n).map(|i| format!("user-{i}-{}", splitmix(i as u64) % 1000)).collect()
+        (0..n).map(|i| format!("user-{i}-{}", mix::hash(i as u64) % 1000)).collect()
     }
 
     #[test]

@@ -29,6 +29,8 @@ mod faults;
 mod http_util;
 mod iam;
 mod inputs;
+#[doc(hidden)]
+pub mod mix;
 mod persist;
 mod server;
 mod service;
