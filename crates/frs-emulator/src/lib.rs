@@ -26,6 +26,7 @@ mod auth;
 mod conn;
 pub mod engine;
 mod faults;
+mod formats;
 mod http_util;
 mod iam;
 mod inputs;
