@@ -33,6 +33,7 @@ mod inputs;
 #[doc(hidden)]
 pub mod mix;
 mod persist;
+mod routes;
 mod server;
 mod service;
 mod state;
