@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::mix::SplitMix64;
+
 /// A failure to produce instead of serving a request.
 ///
 /// In the admin API a fault is JSON tagged by `kind`: `{"kind": "respond", "status": 502,
@@ -93,7 +95,8 @@ pub(crate) struct FaultQueue {
 struct RandomFault {
     fault: Fault,
     probability: f64,
-    state: u64,
+    /// Seeded by the caller, so a run can be replayed.
+    draws: SplitMix64,
 }
 
 impl FaultQueue {
@@ -107,7 +110,11 @@ impl FaultQueue {
     /// Every request gets `fault` with `probability`, drawn from a generator seeded with
     /// `seed`, so a run can be replayed.
     pub(crate) fn set_random(&mut self, fault: Fault, probability: f64, seed: u64) {
-        self.random = Some(RandomFault { fault, probability: probability.clamp(0.0, 1.0), state: seed });
+        self.random = Some(RandomFault {
+            fault,
+            probability: probability.clamp(0.0, 1.0),
+            draws: SplitMix64::new(seed),
+        });
     }
 
     /// No more faults.
@@ -127,14 +134,7 @@ impl FaultQueue {
             return Some(fault);
         }
         let random = self.random.as_mut()?;
-        // splitmix64
-        random.state = random.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = random.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        let draw = (z >> 11) as f64 / (1u64 << 53) as f64;
-        (draw < random.probability).then(|| random.fault.clone())
+        (random.draws.unit() < random.probability).then(|| random.fault.clone())
     }
 }
 

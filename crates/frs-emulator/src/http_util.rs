@@ -7,13 +7,8 @@ use serde_json::{Value, json};
 
 /// A request id in the service's documented shape `request_id-timestamp-hostname`.
 pub(crate) fn request_id(n: u64) -> String {
-    let mut z = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5DEE_CE66_D1CE_4E5B;
-    let mut hex = String::with_capacity(32);
-    for _ in 0..2 {
-        z = (z ^ (z >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        hex.push_str(&format!("{z:016x}"));
-    }
-    hex
+    let [first, second] = crate::mix::request_id_words(n);
+    format!("{first:016x}{second:016x}")
 }
 
 pub(crate) fn json_response(status: StatusCode, body: &Value, request_id: &str) -> Response<Body> {

@@ -26,10 +26,14 @@ mod auth;
 mod conn;
 pub mod engine;
 mod faults;
+mod formats;
 mod http_util;
 mod iam;
 mod inputs;
+#[doc(hidden)]
+pub mod mix;
 mod persist;
+mod routes;
 mod server;
 mod service;
 mod state;

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, Method, Response, StatusCode};
+use axum::http::{HeaderValue, Response, StatusCode};
 use bytes::Bytes;
 use frs_types::ErrorCode;
 use serde_json::{Value, json};
@@ -18,6 +18,7 @@ use crate::conn::{Connection, CuttableListener};
 use crate::faults::Fault;
 use crate::http_util::{frs_error, gateway_error, json_response, request_id};
 use crate::inputs::{Failure, Inputs};
+use crate::routes::{self, Endpoint};
 use crate::service;
 
 /// The reserved path prefix of the admin API.
@@ -163,7 +164,7 @@ async fn handle(
     let segments: Vec<String> =
         parts.uri.path().split('/').skip(1).map(frs_request::sign::decode_lossy).collect();
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let Some(route) = Route::of(&parts.method, &segs) else {
+    let Some(route) = routes::find(&parts.method, &segs) else {
         return gateway_error(
             &ErrorCode::GatewayApiNotFound,
             404,
@@ -172,13 +173,13 @@ async fn handle(
         );
     };
     let query = parts.uri.query().map(frs_request::sign::parse_query).unwrap_or_default();
-    if let Route::IssueToken = route {
+    if route.endpoint == Endpoint::IssueToken {
         return crate::iam::issue_token(&shared, &body, &rid);
     }
     if let Err(refusal) = auth::check(&shared, &parts, &body) {
         return gateway_error(&refusal.code, refusal.status, &refusal.message, &rid);
     }
-    if let Route::ListProjects = route {
+    if route.endpoint == Endpoint::ListProjects {
         return crate::iam::list_projects(&shared, &query, &rid);
     }
     if segs.get(1).is_some_and(|project| *project != shared.config.project_id) {
@@ -189,90 +190,31 @@ async fn handle(
         );
     }
     let content_type = parts.headers.get("content-type").and_then(|v| v.to_str().ok());
-    let inputs = match route.has_body().then(|| Inputs::read(content_type, &body)).transpose() {
+    let inputs = match route.endpoint.has_body().then(|| Inputs::read(content_type, &body)).transpose() {
         Ok(inputs) => inputs.unwrap_or_default(),
         Err(failure) => return failure_response(&failure, &rid),
     };
-    let outcome = match route {
-        Route::CreateFaceSet => service::create_face_set(&shared, &inputs),
-        Route::ShowAllFaceSets => service::show_all_face_sets(&shared),
-        Route::ShowFaceSet(set) => service::show_face_set(&shared, set),
-        Route::DeleteFaceSet(set) => service::delete_face_set(&shared, set),
-        Route::AddFaces(set) => service::add_faces(&shared, set, &inputs),
-        Route::ShowFaces(set) => service::show_faces(&shared, set, &query),
-        Route::UpdateFace(set) => service::update_face(&shared, set, &inputs),
-        Route::DeleteFaces(set) => service::delete_faces(&shared, set, &query),
-        Route::BatchDeleteFaces(set) => service::batch_delete_faces(&shared, set, &inputs),
-        Route::Search(set) => service::search(&shared, set, &inputs),
-        Route::Detect => service::detect(&shared, &inputs),
-        Route::Compare => service::compare(&shared, &inputs),
-        Route::LiveDetect => service::live_detect(&shared, &inputs),
-        Route::LiveDetectFace => service::live_detect_face(&shared, &inputs),
-        Route::IssueToken | Route::ListProjects => Err(Failure::invalid("unreachable route")),
+    let set = route.face_set;
+    let outcome = match route.endpoint {
+        Endpoint::CreateFaceSet => service::create_face_set(&shared, &inputs),
+        Endpoint::ShowAllFaceSets => service::show_all_face_sets(&shared),
+        Endpoint::ShowFaceSet => service::show_face_set(&shared, set),
+        Endpoint::DeleteFaceSet => service::delete_face_set(&shared, set),
+        Endpoint::AddFaces => service::add_faces(&shared, set, &inputs),
+        Endpoint::ShowFaces => service::show_faces(&shared, set, &query),
+        Endpoint::UpdateFace => service::update_face(&shared, set, &inputs),
+        Endpoint::DeleteFaces => service::delete_faces(&shared, set, &query),
+        Endpoint::BatchDeleteFaces => service::batch_delete_faces(&shared, set, &inputs),
+        Endpoint::Search => service::search(&shared, set, &inputs),
+        Endpoint::Detect => service::detect(&shared, &inputs),
+        Endpoint::Compare => service::compare(&shared, &inputs),
+        Endpoint::LiveDetect => service::live_detect(&shared, &inputs),
+        Endpoint::LiveDetectFace => service::live_detect_face(&shared, &inputs),
+        Endpoint::IssueToken | Endpoint::ListProjects => Err(Failure::invalid("unreachable route")),
     };
     match outcome {
         Ok(value) => json_response(StatusCode::OK, &value, &rid),
         Err(failure) => failure_response(&failure, &rid),
-    }
-}
-
-/// Every endpoint the emulator serves.
-enum Route<'a> {
-    CreateFaceSet,
-    ShowAllFaceSets,
-    ShowFaceSet(&'a str),
-    DeleteFaceSet(&'a str),
-    AddFaces(&'a str),
-    ShowFaces(&'a str),
-    UpdateFace(&'a str),
-    DeleteFaces(&'a str),
-    BatchDeleteFaces(&'a str),
-    Search(&'a str),
-    Detect,
-    Compare,
-    LiveDetect,
-    LiveDetectFace,
-    IssueToken,
-    ListProjects,
-}
-
-impl<'a> Route<'a> {
-    fn of(method: &Method, segs: &[&'a str]) -> Option<Self> {
-        use Method as M;
-        Some(match (method, segs) {
-            (&M::POST, ["v2", _, "face-sets"]) => Self::CreateFaceSet,
-            (&M::GET, ["v2", _, "face-sets"]) => Self::ShowAllFaceSets,
-            (&M::GET, ["v2", _, "face-sets", set]) => Self::ShowFaceSet(set),
-            (&M::DELETE, ["v2", _, "face-sets", set]) => Self::DeleteFaceSet(set),
-            (&M::POST, ["v2", _, "face-sets", set, "faces"]) => Self::AddFaces(set),
-            (&M::GET, ["v2", _, "face-sets", set, "faces"]) => Self::ShowFaces(set),
-            (&M::PUT, ["v2", _, "face-sets", set, "faces"]) => Self::UpdateFace(set),
-            (&M::DELETE, ["v2", _, "face-sets", set, "faces"]) => Self::DeleteFaces(set),
-            (&M::DELETE, ["v2", _, "face-sets", set, "faces", "batch"]) => Self::BatchDeleteFaces(set),
-            (&M::POST, ["v2", _, "face-sets", set, "search"]) => Self::Search(set),
-            (&M::POST, ["v2" | "v1", _, "face-detect"]) => Self::Detect,
-            (&M::POST, ["v2" | "v1", _, "face-compare"]) => Self::Compare,
-            (&M::POST, ["v1" | "v2", _, "live-detect"]) => Self::LiveDetect,
-            (&M::POST, ["v1", _, "live-detect-face"]) => Self::LiveDetectFace,
-            (&M::POST, ["v3", "auth", "tokens"]) => Self::IssueToken,
-            (&M::GET, ["v3", "projects"]) => Self::ListProjects,
-            _ => return None,
-        })
-    }
-
-    fn has_body(&self) -> bool {
-        matches!(
-            self,
-            Self::CreateFaceSet
-                | Self::AddFaces(_)
-                | Self::UpdateFace(_)
-                | Self::BatchDeleteFaces(_)
-                | Self::Search(_)
-                | Self::Detect
-                | Self::Compare
-                | Self::LiveDetect
-                | Self::LiveDetectFace
-        )
     }
 }
 

@@ -104,9 +104,7 @@ impl Store {
     /// A deterministic 8-character id, like the service's random ones.
     pub(crate) fn next_id(&mut self) -> String {
         self.counter += 1;
-        let mut z = self.counter.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z ^= z >> 29;
+        let z = crate::mix::id_bits(self.counter);
         (0..8)
             .map(|i| {
                 let idx = usize::try_from((z >> (i * 7)) % 62).unwrap_or(0);

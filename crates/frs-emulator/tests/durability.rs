@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
+use frs_emulator::mix::SplitMix64;
 use frs_emulator::{Emulator, EmulatorConfig};
 use serde_json::{Value, json};
 
@@ -233,23 +234,6 @@ fn names_in_state_file(dir: &Path) -> BTreeSet<String> {
     state["sets"].as_object().unwrap_or_else(|| panic!("no sets in {state}")).keys().cloned().collect()
 }
 
-/// A small seeded generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Restart.
 // ---------------------------------------------------------------------------------------
@@ -404,7 +388,7 @@ fn kill_mid_write_keeps_every_acknowledged_change() {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64)
     });
     eprintln!("kill_mid_write: FRS_DURABILITY_SEED={seed}");
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64::new(seed);
 
     let dir = TempDir::new("mid-write");
     let mut server = Server::start(dir.path());
