@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod body;
 pub mod catalogue;
 mod config;
 mod credentials;
@@ -52,19 +53,19 @@ pub mod search;
 mod secret;
 pub mod sign;
 pub mod sign_debug;
-mod token;
+mod spec;
 mod transport;
 
+pub use body::Body;
 pub use config::{Config, DEFAULT_USER_AGENT, Endpoint};
-pub use credentials::Credentials;
+pub use credentials::{Credentials, TokenProvider};
 pub use error::{BuildError, DecodeError, Error, ServiceError, TransportError, TransportErrorKind};
 pub use execute::{Call, Step, execute_async, execute_blocking};
-pub use operation::{
-    ApiVersion, AuthMode, Body, Idempotency, Operation, Reply, RequestSpec, Service, decode_json,
-};
-pub use retry::{RetryDecision, RetryPolicy};
+pub use operation::Operation;
+pub use response::{Reply, decode_json};
+pub use retry::{Idempotency, RetryDecision, RetryPolicy};
 pub use secret::Secret;
-pub use token::TokenProvider;
+pub use spec::{ApiVersion, AuthMode, RequestSpec, Service};
 pub use transport::{
     AsyncTransport, BoxSendFuture, DynAsyncTransport, SharedAsyncTransport, SyncTransport, TransportLimits,
 };

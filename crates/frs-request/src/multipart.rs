@@ -47,7 +47,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use frs_types::{ImageFile, VideoFile};
 use sha2::{Digest, Sha256};
 
-use crate::operation::Body;
+use crate::body::Body;
 
 /// The most parts a body may have, in the encoder and the parser.
 ///
