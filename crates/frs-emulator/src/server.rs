@@ -161,7 +161,7 @@ async fn handle(
 
     // The gateway: is there such an API, and who is calling?
     let segments: Vec<String> =
-        parts.uri.path().split('/').skip(1).map(frs_request::sign::decode_lossy).collect();
+        parts.uri.path().split('/').skip(1).map(frs_request::server::decode_lossy).collect();
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
     let Some(route) = Route::of(&parts.method, &segs) else {
         return gateway_error(
@@ -171,7 +171,7 @@ async fn handle(
             &rid,
         );
     };
-    let query = parts.uri.query().map(frs_request::sign::parse_query).unwrap_or_default();
+    let query = parts.uri.query().map(frs_request::server::parse_query).unwrap_or_default();
     if let Route::IssueToken = route {
         return crate::iam::issue_token(&shared, &body, &rid);
     }

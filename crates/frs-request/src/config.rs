@@ -10,10 +10,11 @@ use http::uri::{Authority, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::body::Body;
+use crate::canonical::{canonical_query_string, encode};
 use crate::credentials::Credentials;
 use crate::error::BuildError;
 use crate::retry::RetryPolicy;
-use crate::sign::{self, canonical_query_string, encode};
+use crate::sign::{self, SignError};
 use crate::spec::{AuthMode, RequestSpec, Service};
 
 /// The default `User-Agent`, naming this SDK and its version.
@@ -363,7 +364,7 @@ impl Config {
 }
 
 fn invalid_uri() -> BuildError {
-    BuildError::Sign(sign::SignError::InvalidUri)
+    BuildError::Sign(SignError::InvalidUri)
 }
 
 impl fmt::Debug for Config {

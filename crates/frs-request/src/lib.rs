@@ -8,7 +8,7 @@
 //! is a transport too.
 //!
 //! - [`Config`], [`Credentials`], [`Endpoint`]: where requests go and who sends them;
-//! - [`sign`]: the `SDK-HMAC-SHA256` signer (and verifier) as pure functions;
+//! - [`sign`]: the `SDK-HMAC-SHA256` signer as pure functions;
 //! - [`Operation`] and the operations, grouped as the service groups them ([`faces`]);
 //! - [`Error`]: one error type — bad input, transport, service error code, undecodable answer;
 //! - [`RetryPolicy`] and the execute loops [`execute_blocking`] / [`execute_async`].
@@ -31,6 +31,7 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod body;
+mod canonical;
 pub mod catalogue;
 mod config;
 mod credentials;
@@ -51,8 +52,10 @@ mod retry;
 pub mod sdk_date;
 pub mod search;
 mod secret;
+pub mod server;
 pub mod sign;
 pub mod sign_debug;
+mod sign_error;
 mod spec;
 mod transport;
 

@@ -637,7 +637,8 @@ mod tests {
         assert_eq!(out["signed_headers"], "host;x-sdk-date");
         assert!(out["string_to_sign"].as_str().unwrap().starts_with("SDK-HMAC-SHA256\n20240315T102030Z\n"));
         assert_eq!(out["sent_headers"][0], serde_json::json!(["X-Sdk-Date", "20240315T102030Z"]));
-        assert_eq!(out["payload_hash"], crate::sign::EMPTY_PAYLOAD_SHA256);
+        // SHA-256 of the empty body.
+        assert_eq!(out["payload_hash"], "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     }
 
     #[test]

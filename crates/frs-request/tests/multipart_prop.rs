@@ -9,7 +9,8 @@
 //! versions of valid bodies.
 
 use bytes::Bytes;
-use frs_request::multipart::{MAX_PARTS, Multipart, Part, parse, parse_bytes};
+use frs_request::multipart::{MAX_PARTS, Multipart};
+use frs_request::server::multipart::{Part, parse, parse_bytes};
 use proptest::prelude::*;
 
 /// What the test adds to the builder.
