@@ -197,7 +197,7 @@ pub fn discovered_project_id(
 }
 
 /// Parses IAM's `2024-03-16T10:20:30.123000Z` (any fraction, `Z` or `+00:00`).
-pub fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+fn parse_rfc3339(text: &str) -> Option<SystemTime> {
     let b = text.as_bytes();
     if !text.is_ascii()
         || b.len() < 20

@@ -27,7 +27,7 @@ struct PendingPart {
 ///
 /// The boundary is 32 lower-case hex characters, like the official SDK's, but it is
 /// **derived, not random**: the first 128 bits of a SHA-256 over the parts' names, file
-/// names, content types and contents (and the optional [`Multipart::boundary_seed`]). This
+/// names, content types and contents. This
 /// keeps the sans-IO core free of randomness — the same parts always give the same bytes,
 /// so bodies are reproducible in tests and identical on every retry — and it still cannot
 /// clash with the content: a boundary that occurs in any part is re-derived with a counter
@@ -36,11 +36,10 @@ struct PendingPart {
 ///
 /// The boundary is sent in the `Content-Type` header. Being a hash of the content, it lets
 /// whoever sees the header confirm a guess of the exact body, though it reveals nothing
-/// else; mix a random seed in with [`Multipart::boundary_seed`] if that matters.
+/// else.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Multipart {
     parts: Vec<PendingPart>,
-    seed: Vec<u8>,
 }
 
 impl Multipart {
@@ -59,8 +58,8 @@ impl Multipart {
     }
 
     /// Adds a file part: `filename="<file_name>"`, and `Content-Type: <content_type>` only
-    /// if one is given (the official SDK sends none). The data is not copied: it becomes a
-    /// chunk of its own in [`EncodedMultipart::chunks`].
+    /// if one is given (the official SDK sends none). The data is not copied into the
+    /// framing: it stays a chunk of its own until [`EncodedMultipart::to_bytes`].
     ///
     /// # Errors
     /// [`MultipartError::EmptyName`], [`MultipartError::InvalidHeaderValue`] for a name,
@@ -107,20 +106,6 @@ impl Multipart {
         self.file(name, video.file_name(), video.bytes().clone(), None)
     }
 
-    /// Mixes `seed` into the boundary derivation, e.g. random bytes from the transport, so
-    /// the boundary no longer depends on the content alone. Without a seed the boundary
-    /// is a function of the parts only.
-    #[must_use]
-    pub fn boundary_seed(mut self, seed: impl AsRef<[u8]>) -> Self {
-        self.seed = seed.as_ref().to_vec();
-        self
-    }
-
-    /// How many parts have been added.
-    pub fn part_count(&self) -> usize {
-        self.parts.len()
-    }
-
     fn push(
         mut self,
         name: &str,
@@ -144,7 +129,7 @@ impl Multipart {
     /// Text parts and the framing are written into small buffers; each file's data is a
     /// chunk of its own, shared with the caller's [`Bytes`].
     pub fn finish(self) -> EncodedMultipart {
-        let boundary = derive_boundary(&self.parts, &self.seed);
+        let boundary = derive_boundary(&self.parts);
         let mut chunks = Vec::with_capacity(self.parts.len() * 2 + 1);
         let mut frame = BytesMut::new();
         for (index, part) in self.parts.iter().enumerate() {
@@ -205,13 +190,13 @@ fn check_header_value(what: &'static str, value: &str) -> Result<(), MultipartEr
 }
 
 /// The boundary: the first [`candidate`] of the parts' digest that occurs in no part.
-fn derive_boundary(parts: &[PendingPart], seed: &[u8]) -> String {
-    pick_boundary(&content_digest(parts, seed), parts)
+fn derive_boundary(parts: &[PendingPart]) -> String {
+    pick_boundary(&content_digest(parts), parts)
 }
 
-/// SHA-256 over the seed and every part's name, file name, content type and data, each
+/// SHA-256 over every part's name, file name, content type and data, each
 /// length-prefixed so that different part lists cannot hash alike.
-fn content_digest(parts: &[PendingPart], seed: &[u8]) -> [u8; 32] {
+fn content_digest(parts: &[PendingPart]) -> [u8; 32] {
     fn field(hasher: &mut Sha256, value: Option<&[u8]>) {
         match value {
             None => hasher.update([0u8]),
@@ -224,7 +209,9 @@ fn content_digest(parts: &[PendingPart], seed: &[u8]) -> [u8; 32] {
     }
     let mut hasher = Sha256::new();
     hasher.update(b"frs-request multipart boundary v1");
-    field(&mut hasher, Some(seed));
+    // An empty seed: the derivation once mixed in an optional caller's seed, and hashing
+    // its empty form keeps every boundary what it was.
+    field(&mut hasher, Some(&[]));
     for part in parts {
         field(&mut hasher, Some(part.name.as_bytes()));
         field(&mut hasher, part.file_name.as_deref().map(str::as_bytes));
@@ -301,14 +288,10 @@ impl EncodedMultipart {
         self.length
     }
 
-    /// The body in pieces, for transports that stream it without copying.
-    pub fn chunks(&self) -> &[Bytes] {
+    /// The body in pieces (the tests check that file data is shared, not copied).
+    #[cfg(test)]
+    fn chunks(&self) -> &[Bytes] {
         &self.chunks
-    }
-
-    /// The pieces, consuming the value.
-    pub fn into_chunks(self) -> Vec<Bytes> {
-        self.chunks
     }
 
     /// The body as one buffer (one copy of everything, unless there is only one chunk).
@@ -413,13 +396,14 @@ mod tests {
         let make = |v: &str| Multipart::new().text("a", v).unwrap().finish();
         assert_eq!(make("x").boundary(), make("x").boundary());
         assert_ne!(make("x").boundary(), make("y").boundary());
-        let seeded = Multipart::new().text("a", "x").unwrap().boundary_seed(b"nonce").finish();
-        assert_ne!(seeded.boundary(), make("x").boundary());
+        // Names count too, not only contents.
+        let named = Multipart::new().text("b", "x").unwrap().finish();
+        assert_ne!(named.boundary(), make("x").boundary());
     }
 
     #[test]
     fn boundary_is_rederived_when_the_content_contains_it() {
-        let digest = content_digest(&Multipart::new().text("a", "x").unwrap().parts, &[]);
+        let digest = content_digest(&Multipart::new().text("a", "x").unwrap().parts);
         let first = candidate(&digest, 0);
         let second = candidate(&digest, 1);
         assert_ne!(first, second);
@@ -477,7 +461,7 @@ mod tests {
         for i in 0..MAX_PARTS {
             m = m.text(&format!("p{i}"), "v").unwrap();
         }
-        assert_eq!(m.part_count(), MAX_PARTS);
+        assert_eq!(m.parts.len(), MAX_PARTS);
         assert_eq!(m.text("one-more", "v").unwrap_err(), MultipartError::TooManyParts { limit: MAX_PARTS });
     }
 
@@ -501,6 +485,28 @@ mod tests {
         let expected = encoded.to_bytes();
         let boundary = encoded.boundary().to_owned();
         assert_eq!(encoded.into_body(), Body::Multipart { boundary, bytes: expected });
+    }
+
+    proptest::proptest! {
+        /// Moved from `tests/multipart_prop.rs` when the chunks became internal.
+        #[test]
+        fn the_chunks_concatenate_to_the_body(
+            parts in proptest::collection::vec(
+                (proptest::bool::ANY, "[a-z]{1,8}", proptest::collection::vec(proptest::num::u8::ANY, 0..64)),
+                0..8,
+            )
+        ) {
+            let mut m = Multipart::new();
+            for (is_file, name, data) in parts {
+                m = if is_file {
+                    m.file(&name, "f.bin", Bytes::from(data), None).unwrap()
+                } else {
+                    m.text(&name, String::from_utf8_lossy(&data)).unwrap()
+                };
+            }
+            let encoded = m.finish();
+            proptest::prop_assert_eq!(encoded.chunks().concat(), encoded.to_bytes().to_vec());
+        }
     }
 
     #[test]

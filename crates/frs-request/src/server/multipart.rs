@@ -101,16 +101,7 @@ struct RawPart {
 /// # Errors
 /// A [`MultipartError`] saying what is malformed and where.
 pub fn parse(content_type: &str, body: &[u8]) -> Result<Vec<Part>, MultipartError> {
-    let raw = parse_raw(content_type, body)?;
-    Ok(raw
-        .into_iter()
-        .map(|p| Part {
-            name: p.name,
-            file_name: p.file_name,
-            content_type: p.content_type,
-            data: Bytes::copy_from_slice(body.get(p.data).unwrap_or_default()),
-        })
-        .collect())
+    parts(content_type, body, |range| Bytes::copy_from_slice(body.get(range).unwrap_or_default()))
 }
 
 /// Like [`parse`], but each part's data shares `body`'s buffer instead of being copied.
@@ -118,6 +109,17 @@ pub fn parse(content_type: &str, body: &[u8]) -> Result<Vec<Part>, MultipartErro
 /// # Errors
 /// As [`parse`].
 pub fn parse_bytes(content_type: &str, body: &Bytes) -> Result<Vec<Part>, MultipartError> {
+    parts(content_type, body, |range| {
+        if range.start <= range.end && range.end <= body.len() { body.slice(range) } else { Bytes::new() }
+    })
+}
+
+/// The parts of `body`, each part's data made by `data` from its range.
+fn parts(
+    content_type: &str,
+    body: &[u8],
+    data: impl Fn(std::ops::Range<usize>) -> Bytes,
+) -> Result<Vec<Part>, MultipartError> {
     let raw = parse_raw(content_type, body)?;
     Ok(raw
         .into_iter()
@@ -125,11 +127,7 @@ pub fn parse_bytes(content_type: &str, body: &Bytes) -> Result<Vec<Part>, Multip
             name: p.name,
             file_name: p.file_name,
             content_type: p.content_type,
-            data: if p.data.start <= p.data.end && p.data.end <= body.len() {
-                body.slice(p.data)
-            } else {
-                Bytes::new()
-            },
+            data: data(p.data),
         })
         .collect())
 }
