@@ -54,7 +54,6 @@ pub mod search;
 mod secret;
 pub mod server;
 pub mod sign;
-pub mod sign_debug;
 mod sign_error;
 mod spec;
 mod transport;
