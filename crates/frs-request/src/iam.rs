@@ -2,7 +2,7 @@
 //! of a region — the two IAM calls the official SDKs make for FRS.
 //!
 //! Both are explicit operations: nothing here is called behind the caller's back, except
-//! by a [`TokenProvider`](crate::TokenProvider) the caller chose to configure.
+//! by a [`TokenProvider`] the caller chose to configure.
 
 use std::convert::Infallible;
 use std::fmt;
