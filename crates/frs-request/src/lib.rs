@@ -8,7 +8,8 @@
 //! is a transport too.
 //!
 //! - [`Config`], [`Credentials`], [`Endpoint`]: where requests go and who sends them;
-//! - [`sign`]: the `SDK-HMAC-SHA256` signer as pure functions;
+//! - [`sign`]: the `SDK-HMAC-SHA256` signer as pure functions ([`server`] holds what only a
+//!   server needs: the verifier, the multipart parser);
 //! - [`Operation`] and the operations, grouped as the service groups them ([`faces`]);
 //! - [`Error`]: one error type — bad input, transport, service error code, undecodable answer;
 //! - [`RetryPolicy`] and the execute loops [`execute_blocking`] / [`execute_async`].
