@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime};
 
 use axum::http::request::Parts;
 use frs_request::Secret;
-use frs_request::sign::{VerifyError, verify};
+use frs_request::server::{VerifyError, verify};
 use frs_types::ErrorCode;
 
 use crate::Shared;

@@ -3,7 +3,7 @@
 
 use base64::Engine as _;
 use bytes::Bytes;
-use frs_request::multipart;
+use frs_request::server::multipart;
 use frs_types::{ErrorCode, MediaLimits};
 use serde_json::{Map, Value};
 

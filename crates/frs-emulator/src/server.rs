@@ -162,7 +162,7 @@ async fn handle(
 
     // The gateway: is there such an API, and who is calling?
     let segments: Vec<String> =
-        parts.uri.path().split('/').skip(1).map(frs_request::sign::decode_lossy).collect();
+        parts.uri.path().split('/').skip(1).map(frs_request::server::decode_lossy).collect();
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
     let Some(route) = routes::find(&parts.method, &segs) else {
         return gateway_error(
@@ -172,7 +172,7 @@ async fn handle(
             &rid,
         );
     };
-    let query = parts.uri.query().map(frs_request::sign::parse_query).unwrap_or_default();
+    let query = parts.uri.query().map(frs_request::server::parse_query).unwrap_or_default();
     if route.endpoint == Endpoint::IssueToken {
         return crate::iam::issue_token(&shared, &body, &rid);
     }

@@ -1,18 +1,21 @@
 //! Where requests go and who sends them.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::SystemTime;
 
 use bytes::Bytes;
 use frs_types::{EnterpriseProjectId, ProjectId, Region};
 use http::uri::{Authority, Scheme};
-use http::{HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::body::Body;
+use crate::canonical::{canonical_query_string, encode};
 use crate::credentials::Credentials;
 use crate::error::BuildError;
-use crate::operation::{AuthMode, Body, Operation, RequestSpec, Service};
 use crate::retry::RetryPolicy;
-use crate::sign::{self, encode};
+use crate::sign::{self, SignError};
+use crate::spec::{AuthMode, RequestSpec, Service};
 
 /// The default `User-Agent`, naming this SDK and its version.
 pub const DEFAULT_USER_AGENT: &str = concat!("frs-rust-sdk/", env!("CARGO_PKG_VERSION"));
@@ -225,63 +228,77 @@ impl Config {
         &self.retry
     }
 
-    /// Builds the signed (or token-authenticated) request for `op` at time `now`.
+    /// Builds a request for an arbitrary method and path under this configuration; used by
+    /// operations ([`Config::prepare`]) and tools that need a request shape of their own.
     ///
-    /// The path is made of percent-encoded segments, the query is written in canonical
-    /// order, and with AK/SK the signature covers exactly the bytes that are sent. Call it
-    /// again for every attempt: each gets a fresh `X-Sdk-Date`.
+    /// Three steps: the URI, the headers every request carries, then authentication (a
+    /// token header, or the signature, which must come last as it covers the others).
     ///
     /// # Errors
-    /// [`BuildError`] when the operation's input is invalid or the request cannot be signed.
-    pub fn prepare<O: Operation + ?Sized>(
+    /// [`BuildError`] when the request cannot be built or signed.
+    pub fn prepare_spec(
         &self,
-        op: &O,
+        spec: RequestSpec,
         now: SystemTime,
     ) -> Result<http::Request<Bytes>, BuildError> {
-        let spec = op.request_spec()?;
-        self.build(spec, now)
+        let is_frs = matches!(spec.service, Service::Frs(_));
+        let uri = self.uri(spec.service, &spec.segments, &spec.query)?;
+        let headers = self.headers(&spec.body, is_frs)?;
+        let mut req = http::Request::builder()
+            .method(spec.method)
+            .uri(uri)
+            .body(spec.body.into_bytes())
+            .map_err(|_| invalid_uri())?;
+        *req.headers_mut() = headers;
+        if spec.auth == AuthMode::Credentials {
+            self.authenticate(&mut req, is_frs, now)?;
+        }
+        Ok(req)
     }
 
-    fn build(&self, spec: RequestSpec, now: SystemTime) -> Result<http::Request<Bytes>, BuildError> {
-        let (endpoint, mut path) = match spec.service {
+    /// The URI: the service's endpoint, a path of percent-encoded segments (for FRS after
+    /// `/{version}/{project_id}`) and the query in canonical order.
+    fn uri(
+        &self,
+        service: Service,
+        segments: &[Cow<'static, str>],
+        query: &[(String, String)],
+    ) -> Result<http::Uri, BuildError> {
+        let (endpoint, mut path) = match service {
             Service::Frs(version) => {
                 (&self.endpoint, format!("/{}/{}", version.as_str(), encode(self.project_id.as_str())))
             }
             Service::Iam => (&self.iam_endpoint, String::new()),
         };
-        for segment in &spec.segments {
+        for segment in segments {
             path.push('/');
             path.push_str(&encode(segment));
         }
-        let query = sign::canonical_query_string(&spec.query);
+        let query = canonical_query_string(query);
         let target = if query.is_empty() { path } else { format!("{path}?{query}") };
-        let invalid_uri = || BuildError::Sign(sign::SignError::InvalidUri);
-        let uri = http::Uri::builder()
+        http::Uri::builder()
             .scheme(endpoint.scheme.clone())
             .authority(endpoint.authority.clone())
             .path_and_query(target)
             .build()
-            .map_err(|_| invalid_uri())?;
+            .map_err(|_| invalid_uri())
+    }
 
-        let is_frs = matches!(spec.service, Service::Frs(_));
-        let (content_type, body) = match spec.body {
+    /// The headers of every request, before authentication: `Content-Type` (from the
+    /// body), `User-Agent` and, for FRS, `Enterprise-Project-Id`.
+    fn headers(&self, body: &Body, is_frs: bool) -> Result<HeaderMap, BuildError> {
+        let content_type = match body {
             // The official FRS client sends a JSON Content-Type even without a body.
-            Body::Empty if is_frs => (Some(HeaderValue::from_static("application/json")), Bytes::new()),
-            Body::Empty => (None, Bytes::new()),
-            Body::Json(bytes) if is_frs => (Some(HeaderValue::from_static("application/json")), bytes),
+            Body::Empty | Body::Json(_) if is_frs => Some(HeaderValue::from_static("application/json")),
+            Body::Empty => None,
             // IAM's documented Content-Type.
-            Body::Json(bytes) => (Some(HeaderValue::from_static("application/json;charset=utf8")), bytes),
-            Body::Multipart { boundary, bytes } => (
-                Some(
-                    HeaderValue::try_from(format!("multipart/form-data; boundary={boundary}"))
-                        .map_err(|_| BuildError::Header { name: "Content-Type" })?,
-                ),
-                bytes,
+            Body::Json(_) => Some(HeaderValue::from_static("application/json;charset=utf8")),
+            Body::Multipart { boundary, .. } => Some(
+                HeaderValue::try_from(format!("multipart/form-data; boundary={boundary}"))
+                    .map_err(|_| BuildError::Header { name: "Content-Type" })?,
             ),
         };
-        let mut req =
-            http::Request::builder().method(spec.method).uri(uri).body(body).map_err(|_| invalid_uri())?;
-        let headers = req.headers_mut();
+        let mut headers = HeaderMap::new();
         if let Some(content_type) = content_type {
             headers.insert(http::header::CONTENT_TYPE, content_type);
         }
@@ -293,9 +310,17 @@ impl Config {
                     .map_err(|_| BuildError::Header { name: "Enterprise-Project-Id" })?,
             );
         }
-        if spec.auth == AuthMode::Anonymous {
-            return Ok(req);
-        }
+        Ok(headers)
+    }
+
+    /// Authenticates `req` with the credentials: `X-Auth-Token` (a password's token comes
+    /// from the provider's cache), or `X-Project-Id`, `X-Security-Token` and the signature.
+    fn authenticate(
+        &self,
+        req: &mut http::Request<Bytes>,
+        is_frs: bool,
+        now: SystemTime,
+    ) -> Result<(), BuildError> {
         let provided;
         let credentials = match &self.credentials {
             Credentials::Password(provider) => {
@@ -304,6 +329,7 @@ impl Config {
             }
             other => other,
         };
+        let headers = req.headers_mut();
         match credentials {
             Credentials::Password(_) => return Err(BuildError::NoToken),
             Credentials::Token(token) => {
@@ -330,24 +356,15 @@ impl Config {
                 if access_key.is_empty() || access_key.chars().any(|c| !c.is_ascii_graphic() || c == ',') {
                     return Err(BuildError::Header { name: "Authorization" });
                 }
-                sign::sign_http_request(&mut req, access_key, secret_key, now)?;
+                sign::sign_http_request(req, access_key, secret_key, now)?;
             }
         }
-        Ok(req)
+        Ok(())
     }
+}
 
-    /// Builds a request for an arbitrary method and path under this configuration; used by
-    /// operations and tools that need a request shape of their own.
-    ///
-    /// # Errors
-    /// As [`Config::prepare`].
-    pub fn prepare_spec(
-        &self,
-        spec: RequestSpec,
-        now: SystemTime,
-    ) -> Result<http::Request<Bytes>, BuildError> {
-        self.build(spec, now)
-    }
+fn invalid_uri() -> BuildError {
+    BuildError::Sign(SignError::InvalidUri)
 }
 
 impl fmt::Debug for Config {

@@ -5,9 +5,9 @@ use bytes::Bytes;
 use frs_types::{Image, Video};
 use serde_json::{Map, Value};
 
+use crate::body::Body;
 use crate::error::BuildError;
 use crate::multipart::Multipart;
-use crate::operation::Body;
 
 /// One field of a request body.
 #[derive(Debug, Clone)]

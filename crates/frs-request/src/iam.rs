@@ -2,7 +2,7 @@
 //! of a region — the two IAM calls the official SDKs make for FRS.
 //!
 //! Both are explicit operations: nothing here is called behind the caller's back, except
-//! by a [`TokenProvider`](crate::TokenProvider) the caller chose to configure.
+//! by a [`TokenProvider`] the caller chose to configure.
 
 use std::convert::Infallible;
 use std::fmt;
@@ -14,57 +14,14 @@ use frs_types::{ProjectId, Region};
 use http::Method;
 use serde_json::json;
 
+use crate::credentials::TokenProvider;
+pub use crate::credentials::{PasswordCredentials, ProjectScope};
 use crate::error::{BuildError, DecodeError, Error, header_text};
 use crate::operation::{
     AuthMode, Body, Idempotency, Operation, Reply, RequestSpec, Service, decode_json, json_answer,
 };
 use crate::response::error_from_parts;
 use crate::secret::Secret;
-
-/// What a token is scoped to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ProjectScope {
-    /// The project named after a region (`cn-north-4`), as the docs show.
-    Name(String),
-    /// A project by id.
-    Id(ProjectId),
-}
-
-/// An IAM user's password credentials. `Debug` hides the password.
-#[derive(Clone)]
-pub struct PasswordCredentials {
-    /// The IAM user name.
-    pub user_name: String,
-    /// The user's password.
-    pub password: Secret,
-    /// The account (domain) name the user belongs to.
-    pub domain_name: String,
-    /// The project the token is for.
-    pub scope: ProjectScope,
-}
-
-impl PasswordCredentials {
-    /// Credentials for a user of `domain_name`, scoped to the project of `region`.
-    pub fn for_region(user_name: &str, password: &str, domain_name: &str, region: &Region) -> Self {
-        Self {
-            user_name: user_name.to_owned(),
-            password: Secret::new(password),
-            domain_name: domain_name.to_owned(),
-            scope: ProjectScope::Name(region.id().to_owned()),
-        }
-    }
-}
-
-impl fmt::Debug for PasswordCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PasswordCredentials")
-            .field("user_name", &self.user_name)
-            .field("password", &"***")
-            .field("domain_name", &self.domain_name)
-            .field("scope", &self.scope)
-            .finish()
-    }
-}
 
 /// Obtains a user token with a password: `POST {iam}/v3/auth/tokens` (answer 201, token in
 /// the `X-Subject-Token` header, valid 24 hours). Sent without other credentials.
@@ -94,6 +51,19 @@ pub struct IssuedToken {
 impl fmt::Debug for IssuedToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IssuedToken").field("token", &"***").field("expires_at", &self.expires_at).finish()
+    }
+}
+
+// The IAM side of the token cache, here so that credentials do not depend on operations.
+impl TokenProvider {
+    /// The operation that obtains a new token.
+    pub fn issue(&self) -> IssueUserToken {
+        IssueUserToken::new(self.password_credentials().clone())
+    }
+
+    /// Stores a token obtained at `now`.
+    pub fn store(&self, issued: &IssuedToken, now: SystemTime) {
+        self.store_token(issued.token.clone(), issued.expires_at, now);
     }
 }
 
@@ -227,7 +197,7 @@ pub fn discovered_project_id(
 }
 
 /// Parses IAM's `2024-03-16T10:20:30.123000Z` (any fraction, `Z` or `+00:00`).
-pub fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+fn parse_rfc3339(text: &str) -> Option<SystemTime> {
     let b = text.as_bytes();
     if !text.is_ascii()
         || b.len() < 20

@@ -8,7 +8,8 @@
 //! is a transport too.
 //!
 //! - [`Config`], [`Credentials`], [`Endpoint`]: where requests go and who sends them;
-//! - [`sign`]: the `SDK-HMAC-SHA256` signer (and verifier) as pure functions;
+//! - [`sign`]: the `SDK-HMAC-SHA256` signer as pure functions ([`server`] holds what only a
+//!   server needs: the verifier, the multipart parser);
 //! - [`Operation`] and the operations, grouped as the service groups them ([`faces`]);
 //! - [`Error`]: one error type — bad input, transport, service error code, undecodable answer;
 //! - [`BlockingClient`] and [`AsyncClient`]: an operation with retries, a listing page by
@@ -32,6 +33,8 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod body;
+mod canonical;
 pub mod catalogue;
 pub mod client;
 mod config;
@@ -54,24 +57,25 @@ mod retry;
 pub mod sdk_date;
 pub mod search;
 mod secret;
+pub mod server;
 pub mod sign;
-pub mod sign_debug;
-mod token;
+mod sign_error;
+mod spec;
 mod transport;
 
+pub use body::Body;
 pub use client::{AsyncClient, AsyncRuntime, BlockingClient, BlockingRuntime};
 pub use config::{Config, DEFAULT_USER_AGENT, Endpoint};
-pub use credentials::Credentials;
+pub use credentials::{Credentials, TokenProvider};
 pub use error::{
     BuildError, CallError, DecodeError, Error, ServiceError, TransportError, TransportErrorKind,
 };
 pub use execute::{Call, Step, execute_async, execute_blocking};
-pub use operation::{
-    ApiVersion, AuthMode, Body, Idempotency, Operation, Reply, RequestSpec, Service, decode_json,
-};
-pub use retry::{RetryDecision, RetryPolicy};
+pub use operation::Operation;
+pub use response::{Reply, decode_json};
+pub use retry::{Idempotency, RetryDecision, RetryPolicy};
 pub use secret::Secret;
-pub use token::TokenProvider;
+pub use spec::{ApiVersion, AuthMode, RequestSpec, Service};
 pub use transport::{
     AsyncTransport, BoxSendFuture, DynAsyncTransport, SharedAsyncTransport, SyncTransport, TransportLimits,
 };

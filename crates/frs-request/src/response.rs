@@ -1,6 +1,7 @@
-//! Reading answers: typed success or typed error, whatever arrives.
+//! Reading answers: typed success ([`Reply`]) or typed error, whatever arrives.
 
 use std::convert::Infallible;
+use std::ops::Deref;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -10,7 +11,45 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{DecodeError, Error, ServiceError, header_text};
-use crate::operation::{Reply, decode_json};
+
+/// A successful answer, with the request id the service gave it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply<T> {
+    /// The decoded body.
+    pub value: T,
+    /// The HTTP status (always a 2xx).
+    pub status: StatusCode,
+    /// The `X-Request-Id` header, if the service sent one.
+    pub request_id: Option<String>,
+}
+
+impl<T> Reply<T> {
+    /// The decoded body, without the metadata.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<T> Deref for Reply<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// Reads a 2xx JSON body into `T`, for operations with a custom
+/// [`Operation::parse`](crate::Operation::parse).
+///
+/// # Errors
+/// A [`DecodeError`] naming the status and showing the start of the body.
+pub fn decode_json<T: DeserializeOwned>(
+    status: StatusCode,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> Result<T, DecodeError> {
+    serde_json::from_slice(body)
+        .map_err(|e| DecodeError::new(status, format!("invalid JSON: {e}"), body, headers))
+}
 
 /// Parses an answer whose success body is JSON.
 ///

@@ -3,7 +3,19 @@
 use std::time::Duration;
 
 use crate::error::{Error, TransportError, TransportErrorKind};
-use crate::operation::Idempotency;
+
+/// Whether an operation may be sent again after an attempt whose outcome is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Idempotency {
+    /// Sending it twice leaves the service as sending it once (GET, PUT, DELETE).
+    ///
+    /// The *answer* may differ: a delete retried after a lost answer can report that
+    /// nothing matched, because the first attempt already deleted the faces.
+    Idempotent,
+    /// Sending it twice may act twice (adding faces, creating a face set); it is resent
+    /// only when the service certainly did not act (connection refused, throttled).
+    NotIdempotent,
+}
 
 /// How many times to try and how long to wait in between.
 ///

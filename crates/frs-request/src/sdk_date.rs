@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::sign::SignError;
+use crate::sign_error::SignError;
 
 /// Formats `time` as the signer's date, e.g. `20240315T102030Z` (second precision, UTC).
 ///

@@ -3,9 +3,8 @@
 //! [`sign`] reproduces the official signer (`huaweicloudsdkcore` 3.1.219) byte for byte,
 //! including its canonicalisation corner cases, and returns every intermediate string so a
 //! failing signature can be diagnosed. [`sign_http_request`] applies it to an
-//! `http::Request`; [`verify`] is the server's side, used by the emulator and by tests that
-//! prove a transport changed nothing that was signed. None of them reads the clock: the
-//! time is an argument.
+//! `http::Request`. Neither reads the clock: the time is an argument. The server's side,
+//! [`verify`](crate::server::verify), is in [`server`](crate::server).
 //!
 //! ```
 //! use std::time::{Duration, UNIX_EPOCH};
@@ -36,21 +35,19 @@ use std::time::SystemTime;
 use bytes::Bytes;
 use hmac::{KeyInit, Mac};
 use http::{HeaderMap, HeaderName, HeaderValue};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
+use crate::canonical::{canonical_query_string, canonical_uri, parse_query, strip};
 use crate::sdk_date::{format_sdk_date, parse_sdk_date};
 use crate::secret::Secret;
+pub use crate::sign_error::SignError;
 
 /// The algorithm name in `Authorization` and the first line of the string to sign.
-pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
+pub(crate) const ALGORITHM: &str = "SDK-HMAC-SHA256";
 /// Hex SHA-256 of the empty string: the payload hash of every body-less request.
-pub const EMPTY_PAYLOAD_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+const EMPTY_PAYLOAD_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 /// The payload hash used when the body is not signed (multipart and other non-JSON bodies).
-pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
-
-/// Everything but `A–Z a–z 0–9 - _ . ~` is percent-encoded (Python `quote(s, safe='~')`).
-const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
 /// A request as the signer sees it.
 ///
@@ -133,114 +130,6 @@ impl fmt::Debug for SignedRequest {
     }
 }
 
-/// Why a request could not be signed or verified.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SignError {
-    /// The path is empty or does not start with `/`.
-    #[error("the path must start with '/'")]
-    PathNotAbsolute,
-    /// Two headers differ only in case; the official signer would sign both and no HTTP
-    /// stack sends both, so the signature could never verify.
-    #[error("header {name:?} is given more than once (names are case-insensitive)")]
-    DuplicateHeader {
-        /// The lower-cased name.
-        name: String,
-    },
-    /// The `X-Sdk-Date` header is not `YYYYMMDDTHHMMSSZ`.
-    #[error("X-Sdk-Date {value:?} is not of the form YYYYMMDDTHHMMSSZ")]
-    InvalidDate {
-        /// The rejected value (at most 32 characters).
-        value: String,
-    },
-    /// The time given is before 1970 or after 9999.
-    #[error("the time is outside 1970..=9999 and cannot be an X-Sdk-Date")]
-    ClockBeforeEpoch,
-    /// A header value is not UTF-8 text.
-    #[error("the value of header {name:?} is not UTF-8")]
-    HeaderNotUtf8 {
-        /// The header name.
-        name: String,
-    },
-    /// A header name or value cannot be sent over HTTP.
-    #[error("header {name:?} cannot be sent: invalid name or value")]
-    InvalidHeader {
-        /// The header name.
-        name: String,
-    },
-    /// The request target built by the signer is not a valid URI.
-    #[error("the signed request target is not a valid URI")]
-    InvalidUri,
-}
-
-/// `E`: percent-encodes everything but the RFC 3986 unreserved characters, in upper-case hex.
-pub fn encode(s: &str) -> String {
-    utf8_percent_encode(s, ENCODE_SET).to_string()
-}
-
-/// Percent-decodes `s` once, leaving a `%` that is not followed by two hex digits as it is
-/// and reading invalid UTF-8 as U+FFFD (the official signer's behaviour).
-pub fn decode_lossy(s: &str) -> String {
-    String::from_utf8_lossy(&percent_decode_str(s).collect::<Vec<u8>>()).into_owned()
-}
-
-/// The canonical URI of a raw path: decode once, split on `/`, encode each piece, and end
-/// with `/`.
-///
-/// # Errors
-/// [`SignError::PathNotAbsolute`] for a path not starting with `/`.
-pub fn canonical_uri(path: &str) -> Result<String, SignError> {
-    if !path.starts_with('/') {
-        return Err(SignError::PathNotAbsolute);
-    }
-    let decoded = decode_lossy(path);
-    let mut out = String::with_capacity(decoded.len() + 1);
-    for (i, piece) in decoded.split('/').enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        out.extend(utf8_percent_encode(piece, ENCODE_SET));
-    }
-    if !out.ends_with('/') {
-        out.push('/');
-    }
-    Ok(out)
-}
-
-/// The canonical query string: pairs sorted by raw key, then raw value (code-point order,
-/// stable), each written `E(key)=E(value)`, joined by `&`.
-pub fn canonical_query_string(pairs: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
-    sorted.sort_by(|a, b| (a.0.as_str(), a.1.as_str()).cmp(&(b.0.as_str(), b.1.as_str())));
-    let mut out = String::new();
-    for (i, (k, v)) in sorted.into_iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        out.extend(utf8_percent_encode(k, ENCODE_SET));
-        out.push('=');
-        out.extend(utf8_percent_encode(v, ENCODE_SET));
-    }
-    out
-}
-
-/// Splits a raw query (`a=1&b=x%20y`) into decoded pairs; a piece without `=` has an empty
-/// value, and empty pieces are skipped.
-pub fn parse_query(raw: &str) -> Vec<(String, String)> {
-    raw.split('&')
-        .filter(|piece| !piece.is_empty())
-        .map(|piece| {
-            let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
-            (decode_lossy(k), decode_lossy(v))
-        })
-        .collect()
-}
-
-/// Trims like Python's `str.strip()`: Unicode white space plus U+001C–U+001F.
-fn strip(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
-}
-
 fn sha256_hex(data: &[u8]) -> String {
     hex(&Sha256::digest(data))
 }
@@ -253,7 +142,7 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
-fn hmac_hex(key: &[u8], message: &[u8]) -> String {
+pub(crate) fn hmac_hex(key: &[u8], message: &[u8]) -> String {
     // HMAC accepts keys of any length, so this cannot fail.
     let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key)
         .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
@@ -266,16 +155,16 @@ fn is_sensitive(name: &str) -> bool {
 }
 
 /// The parts of the signature computation shared by signing and verifying.
-struct Canonical {
+pub(crate) struct Canonical {
     canonical_request: String,
-    string_to_sign: String,
+    pub(crate) string_to_sign: String,
     canonical_uri: String,
     canonical_query_string: String,
     payload_hash: String,
 }
 
 /// Builds the canonical request and string to sign from already-chosen signed headers.
-fn canonicalize(
+pub(crate) fn canonicalize(
     method: &str,
     path: &str,
     query: &[(String, String)],
@@ -313,7 +202,7 @@ fn canonicalize(
     })
 }
 
-fn payload_hash(body: &[u8], headers: &[(String, String)]) -> String {
+pub(crate) fn payload_hash(body: &[u8], headers: &[(String, String)]) -> String {
     if body.is_empty() {
         return EMPTY_PAYLOAD_SHA256.to_owned();
     }
@@ -423,7 +312,7 @@ fn signer_name(name: &HeaderName) -> String {
     if name == http::header::CONTENT_TYPE { "Content-Type".to_owned() } else { name.as_str().to_owned() }
 }
 
-fn header_pairs(map: &HeaderMap) -> Result<Vec<(String, String)>, SignError> {
+pub(crate) fn header_pairs(map: &HeaderMap) -> Result<Vec<(String, String)>, SignError> {
     map.iter()
         .map(|(n, v)| {
             let value = std::str::from_utf8(v.as_bytes())
@@ -480,124 +369,4 @@ pub fn sign_http_request(
     parts.path_and_query = Some(signed.request_uri.parse().map_err(|_| SignError::InvalidUri)?);
     *req.uri_mut() = http::Uri::from_parts(parts).map_err(|_| SignError::InvalidUri)?;
     Ok(signed)
-}
-
-/// What [`verify`] found in a correctly signed request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified {
-    /// The access key that signed it.
-    pub access_key: String,
-    /// The time in its `X-Sdk-Date`.
-    pub date: SystemTime,
-    /// The lower-case names it signed.
-    pub signed_headers: Vec<String>,
-}
-
-/// Why [`verify`] rejected a request.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum VerifyError {
-    /// No `Authorization` header, or not of the form
-    /// `SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…`.
-    #[error("missing or malformed Authorization header")]
-    MalformedAuthorization,
-    /// The access key is not known.
-    #[error("unknown access key")]
-    UnknownAccessKey,
-    /// A header listed in `SignedHeaders` is absent from the request.
-    #[error("signed header {0:?} is missing")]
-    MissingSignedHeader(String),
-    /// `X-Sdk-Date` is missing or malformed.
-    #[error("missing or malformed X-Sdk-Date")]
-    BadDate,
-    /// `X-Sdk-Date` is further than the allowed skew from the server's time.
-    #[error("X-Sdk-Date is outside the allowed clock skew")]
-    Expired,
-    /// The signature does not match the request.
-    #[error("signature mismatch")]
-    SignatureMismatch,
-    /// The request could not be canonicalised.
-    #[error(transparent)]
-    Sign(#[from] SignError),
-}
-
-/// Checks the signature of a received request, as the API gateway does.
-///
-/// `secret_for` maps an access key to its secret key; `now` is the server's time and
-/// `max_skew` the allowed difference to `X-Sdk-Date` (15 minutes at Huawei). Only the
-/// headers listed in `SignedHeaders` are used, so headers added after signing by an HTTP
-/// stack (`Accept`, `Content-Length`, …) do not matter.
-///
-/// # Errors
-/// A [`VerifyError`] saying what is wrong; it never contains the secret or the signature.
-pub fn verify(
-    parts: &http::request::Parts,
-    body: &[u8],
-    secret_for: impl Fn(&str) -> Option<Secret>,
-    now: SystemTime,
-    max_skew: std::time::Duration,
-) -> Result<Verified, VerifyError> {
-    let auth = parts
-        .headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or(VerifyError::MalformedAuthorization)?;
-    let rest = auth
-        .strip_prefix(ALGORITHM)
-        .and_then(|r| r.strip_prefix(' '))
-        .ok_or(VerifyError::MalformedAuthorization)?;
-    let mut access = None;
-    let mut list = None;
-    let mut signature = None;
-    for item in rest.split(',') {
-        let item = item.trim();
-        if let Some(v) = item.strip_prefix("Access=") {
-            access = Some(v);
-        } else if let Some(v) = item.strip_prefix("SignedHeaders=") {
-            list = Some(v);
-        } else if let Some(v) = item.strip_prefix("Signature=") {
-            signature = Some(v);
-        }
-    }
-    let (Some(access), Some(list), Some(signature)) = (access, list, signature) else {
-        return Err(VerifyError::MalformedAuthorization);
-    };
-    let secret = secret_for(access).ok_or(VerifyError::UnknownAccessKey)?;
-
-    let date_text =
-        parts.headers.get("x-sdk-date").and_then(|v| v.to_str().ok()).ok_or(VerifyError::BadDate)?;
-    let date = parse_sdk_date(date_text).map_err(|_| VerifyError::BadDate)?;
-    let skew = now.duration_since(date).unwrap_or_else(|e| e.duration());
-    if skew > max_skew {
-        return Err(VerifyError::Expired);
-    }
-
-    let names: Vec<String> = list.split(';').map(str::to_owned).collect();
-    let mut values = Vec::with_capacity(names.len());
-    for name in &names {
-        let value =
-            parts.headers.get(name.as_str()).ok_or_else(|| VerifyError::MissingSignedHeader(name.clone()))?;
-        let value = std::str::from_utf8(value.as_bytes())
-            .map_err(|_| SignError::HeaderNotUtf8 { name: name.clone() })?;
-        values.push(strip(value));
-    }
-    let signed: Vec<(String, &str)> = names.iter().cloned().zip(values).collect();
-    let headers = header_pairs(&parts.headers)?;
-    let query = parts.uri.query().map(parse_query).unwrap_or_default();
-    let canon = canonicalize(
-        parts.method.as_str(),
-        parts.uri.path(),
-        &query,
-        &signed,
-        payload_hash(body, &headers),
-        date_text,
-    )?;
-    let expected = hmac_hex(secret.expose().as_bytes(), canon.string_to_sign.as_bytes());
-    // Compare without an early exit, so timing says nothing about the expected signature.
-    let same = expected.len() == signature.len()
-        && expected.bytes().zip(signature.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-    if !same {
-        return Err(VerifyError::SignatureMismatch);
-    }
-    Ok(Verified { access_key: access.to_owned(), date, signed_headers: names })
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use frs_request::faces::DeleteFaces;
-use frs_request::sign::{VerifyError, verify};
+use frs_request::server::{VerifyError, verify};
 use frs_request::{Config, Credentials, Endpoint, Secret};
 use frs_types::{
     EnterpriseProjectId, ExternalImageId, FaceId, FaceSelector, FaceSetName, FieldName, FieldValue, ProjectId,

@@ -85,7 +85,7 @@ fn every_attempt_is_signed_anew_with_the_clock() {
     let transport = |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, Infallible> {
         dates.borrow_mut().push(req.headers()["x-sdk-date"].to_str().unwrap().to_owned());
         let (parts, body) = req.into_parts();
-        frs_request::sign::verify(
+        frs_request::server::verify(
             &parts,
             &body,
             |_| Some(Secret::new("SK")),

@@ -12,7 +12,8 @@ use frs_request::face_sets::{CreateFaceSet, DeleteFaceSet, ShowAllFaceSets, Show
 use frs_request::faces::{AddFaces, BatchDeleteFaces, DeleteFaces, ShowFaces, UpdateFace};
 use frs_request::liveness::{Action, DetectLive, DetectLiveFace};
 use frs_request::search::SearchFaces;
-use frs_request::{Config, Credentials, Endpoint, Operation, multipart};
+use frs_request::server::multipart;
+use frs_request::{Config, Credentials, Endpoint, Operation};
 use frs_types::models::face_sets::FieldType;
 use frs_types::{
     EnterpriseProjectId, ExternalFields, ExternalImageId, FaceSetName, Filter, Image, ReturnFields, Sort,
@@ -406,7 +407,7 @@ fn every_official_request_is_matched() {
 
         assert_eq!(ours.method().as_str(), text(rec, "method"), "{label}");
         assert_eq!(ours.uri().path(), text(rec, "path"), "{label}");
-        let our_query = ours.uri().query().map(frs_request::sign::parse_query).unwrap_or_default();
+        let our_query = ours.uri().query().map(frs_request::server::parse_query).unwrap_or_default();
         let their_query: Vec<(String, String)> = rec["query"]
             .as_array()
             .unwrap()

@@ -4,97 +4,67 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
 use bytes::Bytes;
 use frs_request::faces::DeleteFaces;
 use frs_request::sign::{SignError, SignableRequest, sign, sign_http_request};
-use frs_request::{Config, Credentials, Endpoint, Secret};
+use frs_request::{Config, Credentials, Endpoint};
 use frs_types::{EnterpriseProjectId, ExternalImageId, FieldValue};
+use serde::Deserialize;
 use serde_json::Value;
+
+/// The signing debugger's input type: a vector is one of its input lines.
+#[path = "../examples/sign/input.rs"]
+mod input;
+
+use input::{InputError, SigningInput};
 
 const VECTORS: &str = include_str!("data/signing-vectors.json");
 
+/// One vector: the debugger's input, plus what the official signer produced.
+#[derive(Deserialize)]
 struct Vector {
     name: String,
     quirk: bool,
-    ak: String,
-    sk: String,
-    method: String,
-    scheme: String,
-    host: String,
-    path: String,
+    expected: Value,
+    #[serde(flatten)]
+    input: SigningInput,
+}
+
+/// A vector as our signer sees it: the query as text pairs (the official client renders
+/// strings as they are, booleans lower-case, integers in decimal, lists as one pair per
+/// element) and the body as bytes.
+struct Case {
+    name: String,
+    quirk: bool,
+    input: SigningInput,
     query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
     body: Vec<u8>,
     expected: Value,
 }
 
-/// Renders a query value as the official client does for the types our SDK can send:
-/// strings as they are, booleans lower-case, integers in decimal, lists as one pair per
-/// element. `None` for a list holding a boolean (Python renders those `True`/`False`,
-/// something no request of ours can contain).
-fn render_query(key: &str, value: &Value) -> Option<Vec<(String, String)>> {
-    let scalar = |v: &Value| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    };
-    match value {
-        Value::Array(items) => {
-            if items.iter().any(Value::is_boolean) {
-                return None;
-            }
-            items.iter().map(|v| scalar(v).map(|s| (key.to_owned(), s))).collect()
-        }
-        v => Some(vec![(key.to_owned(), scalar(v)?)]),
-    }
+#[derive(Deserialize)]
+struct Document {
+    vectors: Vec<Vector>,
 }
 
-fn load() -> Vec<(Vector, Option<&'static str>)> {
-    let doc: Value = serde_json::from_str(VECTORS).unwrap();
-    let s = |v: &Value, k: &str| v[k].as_str().unwrap().to_owned();
-    doc["vectors"]
-        .as_array()
-        .unwrap()
-        .iter()
+fn load() -> Vec<(Case, Option<&'static str>)> {
+    let doc: Document = serde_json::from_str(VECTORS).unwrap();
+    doc.vectors
+        .into_iter()
         .map(|v| {
-            let mut query = Vec::new();
-            let mut skip = None;
-            for pair in v["query"].as_array().unwrap() {
-                match render_query(pair[0].as_str().unwrap(), &pair[1]) {
-                    Some(pairs) => query.extend(pairs),
-                    None => skip = Some("a boolean inside a list of query values: our query values are text, and booleans are always written true/false"),
-                }
-            }
-            let headers = v["headers"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|h| (h[0].as_str().unwrap().to_owned(), h[1].as_str().unwrap().to_owned()))
-                .collect();
-            let body = if let Some(b) = v.get("body") {
-                b.as_str().unwrap().as_bytes().to_vec()
-            } else if let Some(b) = v.get("body_base64") {
-                base64::engine::general_purpose::STANDARD.decode(b.as_str().unwrap()).unwrap()
-            } else {
-                Vec::new()
+            let (query, skip) = match v.input.query_pairs() {
+                Ok(query) => (query, None),
+                // Python renders those `True`/`False`, something no request of ours can contain.
+                Err(InputError::BoolInList { .. }) => (
+                    Vec::new(),
+                    Some("a boolean inside a list of query values: our query values are text, and booleans are always written true/false"),
+                ),
+                Err(e) => panic!("{}: {e}", v.name),
             };
-            let vector = Vector {
-                name: s(v, "name"),
-                quirk: v["quirk"].as_bool().unwrap(),
-                ak: s(v, "ak"),
-                sk: s(v, "sk"),
-                method: s(v, "method"),
-                scheme: s(v, "scheme"),
-                host: s(v, "host"),
-                path: s(v, "path"),
-                query,
-                headers,
-                body,
-                expected: v["expected"].clone(),
-            };
-            (vector, skip)
+            let body = v.input.body_bytes().unwrap_or_else(|e| panic!("{}: {e}", v.name)).into_owned();
+            let case =
+                Case { name: v.name, quirk: v.quirk, input: v.input, query, body, expected: v.expected };
+            (case, skip)
         })
         .collect()
 }
@@ -117,14 +87,14 @@ fn every_vector_matches_the_official_signer() {
             continue;
         }
         let req = SignableRequest {
-            method: &v.method,
-            host: &v.host,
-            path: &v.path,
+            method: &v.input.method,
+            host: &v.input.host,
+            path: &v.input.path,
             query: &v.query,
-            headers: &v.headers,
+            headers: &v.input.headers,
             body: &v.body,
         };
-        let result = sign(&req, &v.ak, &Secret::new(v.sk.clone()), unused_clock());
+        let result = sign(&req, &v.input.ak, &v.input.sk, unused_clock());
         if v.name == "headers_case_duplicate_quirk" {
             // The official signer signs `x-dup` twice and no HTTP stack can send both, so
             // such a request never verifies: we refuse to sign it.
@@ -174,19 +144,23 @@ fn vectors_through_http_request() {
         if skip.is_some()
             || v.quirk
             || e["wire_uri"] != e["request_uri"]
-            || v.headers.iter().any(|(n, _)| http::HeaderName::from_bytes(n.as_bytes()).is_err())
+            || v.input.headers.iter().any(|(n, _)| http::HeaderName::from_bytes(n.as_bytes()).is_err())
         {
             continue;
         }
-        let query = frs_request::sign::canonical_query_string(&v.query);
-        let target = if query.is_empty() { v.path.clone() } else { format!("{}?{}", v.path, query) };
-        let uri = format!("{}://{}{}", v.scheme, v.host, target);
-        let mut builder = http::Request::builder().method(v.method.to_ascii_uppercase().as_str()).uri(uri);
-        for (n, val) in &v.headers {
+        // The query as the SDK sends it: in canonical order (checked against our signer by
+        // the test above).
+        let query = e["canonical_query_string"].as_str().unwrap();
+        let path = &v.input.path;
+        let target = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
+        let uri = format!("{}://{}{}", v.input.scheme, v.input.host, target);
+        let mut builder =
+            http::Request::builder().method(v.input.method.to_ascii_uppercase().as_str()).uri(uri);
+        for (n, val) in &v.input.headers {
             builder = builder.header(n.as_str(), http::HeaderValue::from_bytes(val.as_bytes()).unwrap());
         }
         let mut req = builder.body(Bytes::from(v.body.clone())).unwrap();
-        let signed = sign_http_request(&mut req, &v.ak, &Secret::new(v.sk.clone()), unused_clock())
+        let signed = sign_http_request(&mut req, &v.input.ak, &v.input.sk, unused_clock())
             .unwrap_or_else(|err| panic!("{}: {err}", v.name));
         assert_eq!(signed.signature(), e["signature"].as_str().unwrap(), "{}", v.name);
         assert_eq!(
@@ -203,12 +177,12 @@ fn vectors_through_http_request() {
     assert!(checked >= 60, "only {checked} vectors were representable");
 }
 
-fn vector(name: &str) -> Vector {
+fn vector(name: &str) -> Case {
     load().into_iter().map(|(v, _)| v).find(|v| v.name == name).unwrap()
 }
 
-fn header(v: &Vector, name: &str) -> Option<String> {
-    v.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, val)| val.clone())
+fn header(v: &Case, name: &str) -> Option<String> {
+    v.input.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, val)| val.clone())
 }
 
 /// Builds the SDK's own request for a delete-faces vector and checks it carries exactly the
@@ -216,11 +190,11 @@ fn header(v: &Vector, name: &str) -> Option<String> {
 fn check_delete_faces(name: &str, op: &DeleteFaces) {
     let v = vector(name);
     let date = frs_request::sdk_date::parse_sdk_date(&header(&v, "x-sdk-date").unwrap()).unwrap();
-    let project = v.path.split('/').nth(2).unwrap();
+    let project = v.input.path.split('/').nth(2).unwrap();
     let mut config = Config::new(
-        Endpoint::parse(&format!("{}://{}", v.scheme, v.host)).unwrap(),
+        Endpoint::parse(&format!("{}://{}", v.input.scheme, v.input.host)).unwrap(),
         project.parse().unwrap(),
-        Credentials::access_key(v.ak.clone(), v.sk.clone()),
+        Credentials::access_key(v.input.ak.clone(), v.input.sk.expose()),
     )
     .with_user_agent(&header(&v, "user-agent").unwrap())
     .unwrap();
@@ -228,7 +202,7 @@ fn check_delete_faces(name: &str, op: &DeleteFaces) {
         config = config.with_enterprise_project_id(EnterpriseProjectId::new(ep).unwrap());
     }
     let req = config.prepare(op, date).unwrap();
-    assert_eq!(req.method().as_str(), v.method);
+    assert_eq!(req.method().as_str(), v.input.method);
     assert_eq!(
         req.uri().path_and_query().unwrap().as_str(),
         v.expected["request_uri"].as_str().unwrap(),

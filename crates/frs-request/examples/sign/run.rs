@@ -1,292 +1,53 @@
-//! A signing debugger: signs a request described in JSON and shows every intermediate
-//! string, for when the gateway answers `APIGW.0301` (signature rejected).
-//!
-//! Signing the same request locally shows exactly what went into the signature: comparing
-//! the [`SigningReport`] with what reached the server (or with the report of a request that
-//! works) shows which part differs — a header added or trimmed by a proxy, a path encoded
-//! twice, a clock-skewed `X-Sdk-Date`, …
-//!
-//! A [`SigningInput`] has the shape of one entry of the signing vectors
-//! (`tests/data/signing-vectors.json`, see `auth.md` §12), so a vector can be fed as it is;
-//! unknown fields (`name`, `note`, `quirk`, `tags`, `expected`, …) are ignored:
-//!
-//! | field | meaning |
-//! |---|---|
-//! | `ak`, `sk` | access key and secret key (the secret is never printed) |
-//! | `method` | HTTP method |
-//! | `scheme` | `https` (default) or `http` |
-//! | `host` | `host[:port]` |
-//! | `path` | the raw path, starting with `/` |
-//! | `query` | `[[key, value], …]`; a value is a string, a boolean, a number or a list of strings and numbers (one pair per element). Optional. |
-//! | `headers` | `[[name, value], …]`, in the order they are given to the signer. Optional. |
-//! | `body` / `body_base64` | the body as UTF-8 text or as base64 (at most one). Optional. |
-//!
-//! Without an `X-Sdk-Date` header, the current time is used.
-//!
-//! # The `sign` example
-//!
-//! The example `sign` reads JSON lines on standard input and writes one JSON line per
-//! non-blank input line: the [`SigningReport`], or `{"line": N, "error": "..."}`. It exits
-//! with status 1 if any line failed.
-//!
-//! ```text
-//! echo '{"ak":"AK","sk":"SK","method":"GET","host":"face.cn-north-4.myhuaweicloud.com","path":"/v2/p/face-sets","query":[],"headers":[["X-Sdk-Date","20240315T102030Z"]]}' \
-//!     | cargo run -p frs-request --example sign
-//! cargo run -p frs-request --example sign < requests.jsonl
-//! ```
-//!
-//! The same from Rust, with [`run_lines`]:
-//!
-//! ```rust
-//! use std::time::SystemTime;
-//!
-//! let input = br#"{"ak":"AK","sk":"SK","method":"GET","host":"face.cn-north-4.myhuaweicloud.com","path":"/v2/p/face-sets","query":[],"headers":[["X-Sdk-Date","20240315T102030Z"]]}"#;
-//! let mut output = Vec::new();
-//! let failed = frs_request::sign_debug::run_lines(&input[..], &mut output, SystemTime::now)?;
-//! assert_eq!(failed, 0);
-//! let report: serde_json::Value = serde_json::from_slice(&output)?;
-//! assert_eq!(report["uri"], "https://face.cn-north-4.myhuaweicloud.com/v2/p/face-sets");
-//! assert_eq!(report["signed_headers"], "host;x-sdk-date");
-//! assert!(report["authorization"].as_str().unwrap().starts_with("SDK-HMAC-SHA256 Access=AK, "));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! Signing each JSON line and writing one JSON report (or error) per line, never the
+//! secret key.
 
-use std::borrow::Cow;
-use std::fmt;
 use std::io::{self, BufRead, Write};
 use std::time::SystemTime;
 
-use base64::Engine as _;
-use serde::de::{self, Deserializer, Visitor};
-use serde::{Deserialize, Serialize};
+use frs_request::Secret;
+use frs_request::sign::{SignError, SignableRequest, sign};
+use serde::Serialize;
 use serde_json::Value;
 
-use crate::secret::Secret;
-use crate::sign::{SignError, SignableRequest, sign};
-
-/// A request to sign, as read from one JSON line (see the [module docs](self)).
-///
-/// `Debug` shows the secret key as `***`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct SigningInput {
-    /// The access key (AK).
-    pub ak: String,
-    /// The secret key (SK); in JSON, a string.
-    #[serde(deserialize_with = "deserialize_secret")]
-    pub sk: Secret,
-    /// The HTTP method, any case.
-    pub method: String,
-    /// `https` (the default) or `http`; used only for [`SigningReport::uri`].
-    #[serde(default = "default_scheme")]
-    pub scheme: String,
-    /// The endpoint's `host[:port]`.
-    pub host: String,
-    /// The raw path, starting with `/`.
-    pub path: String,
-    /// Query parameters, unencoded, as `[key, value]` pairs.
-    #[serde(default)]
-    pub query: Vec<(String, QueryValue)>,
-    /// Headers as `[name, value]` pairs, in order.
-    #[serde(default)]
-    pub headers: Vec<(String, String)>,
-    /// The body as UTF-8 text.
-    #[serde(default)]
-    pub body: Option<String>,
-    /// The body as standard base64 (for binary bodies).
-    #[serde(default)]
-    pub body_base64: Option<String>,
-}
-
-fn default_scheme() -> String {
-    "https".to_owned()
-}
-
-/// Reads a secret key from a string, and never echoes a value of another type in the error.
-fn deserialize_secret<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Secret, D::Error> {
-    struct SecretVisitor;
-
-    const NOT_TEXT: &str = "the secret key `sk` must be a JSON string";
-
-    impl Visitor<'_> for SecretVisitor {
-        type Value = Secret;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("the secret key as a string")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Secret, E> {
-            Ok(Secret::new(v))
-        }
-        fn visit_string<E: de::Error>(self, v: String) -> Result<Secret, E> {
-            Ok(Secret::new(v))
-        }
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Secret, E> {
-            Err(E::custom(NOT_TEXT))
-        }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Secret, E> {
-            Err(E::custom(NOT_TEXT))
-        }
-        fn visit_i128<E: de::Error>(self, _: i128) -> Result<Secret, E> {
-            Err(E::custom(NOT_TEXT))
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Secret, E> {
-            Err(E::custom(NOT_TEXT))
-        }
-        fn visit_u128<E: de::Error>(self, _: u128) -> Result<Secret, E> {
-            Err(E::custom(NOT_TEXT))
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Secret, E> {
-            Err(E::custom(NOT_TEXT))
-        }
-        fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Secret, E> {
-            Err(E::custom(NOT_TEXT))
-        }
-    }
-
-    // `deserialize_any`, not `deserialize_string`: serde_json's own type error for a
-    // non-string would quote the value.
-    deserializer.deserialize_any(SecretVisitor)
-}
-
-/// One query value as written in JSON, rendered as the official client renders it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum QueryValue {
-    /// A string, sent as it is.
-    Text(String),
-    /// A boolean, sent as `true` / `false`.
-    Bool(bool),
-    /// A number, sent in decimal.
-    Number(serde_json::Number),
-    /// One pair per element. Booleans and nested lists are refused when signing: the
-    /// official client writes booleans in a list as `True` / `False`, and the SDK never
-    /// sends one.
-    List(Vec<Self>),
-}
-
-impl<'de> Deserialize<'de> for QueryValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn convert(value: Value) -> Result<QueryValue, &'static str> {
-            match value {
-                Value::String(s) => Ok(QueryValue::Text(s)),
-                Value::Bool(b) => Ok(QueryValue::Bool(b)),
-                Value::Number(n) => Ok(QueryValue::Number(n)),
-                Value::Array(items) => {
-                    items.into_iter().map(convert).collect::<Result<_, _>>().map(QueryValue::List)
-                }
-                Value::Null => Err("a query value may not be null"),
-                Value::Object(_) => Err("a query value may not be an object"),
-            }
-        }
-        convert(Value::deserialize(deserializer)?).map_err(de::Error::custom)
-    }
-}
-
-impl SigningInput {
-    /// The query as the signer sees it: one `(key, text)` pair per value.
-    ///
-    /// # Errors
-    /// [`SignDebugError::BoolInList`] or [`SignDebugError::NestedList`] for a list holding a
-    /// boolean or a list.
-    pub fn query_pairs(&self) -> Result<Vec<(String, String)>, SignDebugError> {
-        let mut pairs = Vec::with_capacity(self.query.len());
-        for (key, value) in &self.query {
-            match value {
-                QueryValue::List(items) => {
-                    for item in items {
-                        let text = match item {
-                            QueryValue::Text(s) => s.clone(),
-                            QueryValue::Number(n) => n.to_string(),
-                            QueryValue::Bool(_) => {
-                                return Err(SignDebugError::BoolInList { key: key.clone() });
-                            }
-                            QueryValue::List(_) => {
-                                return Err(SignDebugError::NestedList { key: key.clone() });
-                            }
-                        };
-                        pairs.push((key.clone(), text));
-                    }
-                }
-                QueryValue::Text(s) => pairs.push((key.clone(), s.clone())),
-                QueryValue::Bool(b) => pairs.push((key.clone(), b.to_string())),
-                QueryValue::Number(n) => pairs.push((key.clone(), n.to_string())),
-            }
-        }
-        Ok(pairs)
-    }
-
-    /// The body bytes: `body` as UTF-8, `body_base64` decoded, or empty.
-    ///
-    /// # Errors
-    /// [`SignDebugError::BothBodies`] when both are given, [`SignDebugError::Base64`] when
-    /// `body_base64` is not standard base64.
-    pub fn body_bytes(&self) -> Result<Cow<'_, [u8]>, SignDebugError> {
-        match (&self.body, &self.body_base64) {
-            (Some(_), Some(_)) => Err(SignDebugError::BothBodies),
-            (Some(text), None) => Ok(Cow::Borrowed(text.as_bytes())),
-            (None, Some(b64)) => base64::engine::general_purpose::STANDARD
-                .decode(b64)
-                .map(Cow::Owned)
-                .map_err(|e| SignDebugError::Base64(e.to_string())),
-            (None, None) => Ok(Cow::Borrowed(&[])),
-        }
-    }
-}
+use crate::input::{InputError, SigningInput};
 
 /// Everything the signer computed for a [`SigningInput`]; never the secret key.
 ///
 /// The `authorization` value holds the signature: compare it with the `Authorization` header
 /// of the request that was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SigningReport {
+pub(crate) struct SigningReport {
     /// The canonical request (six lines joined by `\n`).
-    pub canonical_request: String,
+    pub(crate) canonical_request: String,
     /// `SDK-HMAC-SHA256\n<date>\n<hex sha256 of the canonical request>`.
-    pub string_to_sign: String,
+    pub(crate) string_to_sign: String,
     /// Lower-case signed header names joined by `;`.
-    pub signed_headers: String,
+    pub(crate) signed_headers: String,
     /// The `Authorization` header value.
-    pub authorization: String,
+    pub(crate) authorization: String,
     /// `scheme://host` followed by the request target the signer set (path and canonical
     /// query string).
-    pub uri: String,
+    pub(crate) uri: String,
     /// The payload hash (last line of the canonical request).
-    pub payload_hash: String,
+    pub(crate) payload_hash: String,
     /// The canonical URI (line 2 of the canonical request).
-    pub canonical_uri: String,
+    pub(crate) canonical_uri: String,
     /// The canonical query string (line 3 of the canonical request).
-    pub canonical_query_string: String,
+    pub(crate) canonical_query_string: String,
     /// The headers to send, in order, `Authorization` last.
-    pub sent_headers: Vec<(String, String)>,
+    pub(crate) sent_headers: Vec<(String, String)>,
 }
 
-/// Why a [`SigningInput`] could not be signed, or a line could not be read as one.
+/// Why a line could not be signed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SignDebugError {
+pub(crate) enum SignDebugError {
     /// The line is not JSON or not a valid [`SigningInput`] (the text says why; it never
     /// contains the secret key).
     #[error("invalid input: {0}")]
     InvalidInput(String),
-    /// Both `body` and `body_base64` are given.
-    #[error("give either body or body_base64, not both")]
-    BothBodies,
-    /// `body_base64` is not standard base64.
-    #[error("body_base64 is not valid base64: {0}")]
-    Base64(String),
-    /// A list of query values holds a boolean, which the SDK never sends.
-    #[error(
-        "query parameter {key:?}: a list of values may not hold a boolean (the official client \
-         writes it True/False, and the SDK never sends one)"
-    )]
-    BoolInList {
-        /// The query key.
-        key: String,
-    },
-    /// A list of query values holds another list.
-    #[error("query parameter {key:?}: a list of values may not hold another list")]
-    NestedList {
-        /// The query key.
-        key: String,
-    },
+    /// The input is valid JSON of the right shape, but its query or body is not.
+    #[error(transparent)]
+    Input(#[from] InputError),
     /// The signer refused the request.
     #[error("cannot sign: {0}")]
     Sign(#[from] SignError),
@@ -298,7 +59,7 @@ pub enum SignDebugError {
 /// # Errors
 /// A [`SignDebugError`] for a bad query value or body, or when the signer refuses the
 /// request (for example two headers whose names differ only in case).
-pub fn sign_input(input: &SigningInput, now: SystemTime) -> Result<SigningReport, SignDebugError> {
+pub(crate) fn sign_input(input: &SigningInput, now: SystemTime) -> Result<SigningReport, SignDebugError> {
     let query = input.query_pairs()?;
     let body = input.body_bytes()?;
     let request = SignableRequest {
@@ -341,7 +102,7 @@ struct ErrorLine<'a> {
 ///
 /// # Errors
 /// Only I/O errors of `input` or `output`.
-pub fn run_lines(
+pub(crate) fn run_lines(
     mut input: impl BufRead,
     mut output: impl Write,
     now: impl Fn() -> SystemTime,
@@ -444,7 +205,7 @@ mod tests {
     use super::*;
     use std::time::{Duration, UNIX_EPOCH};
 
-    const VECTORS: &str = include_str!("../tests/data/signing-vectors.json");
+    const VECTORS: &str = include_str!("../../tests/data/signing-vectors.json");
 
     fn vectors() -> Vec<Value> {
         let doc: Value = serde_json::from_str(VECTORS).unwrap();
@@ -637,7 +398,8 @@ mod tests {
         assert_eq!(out["signed_headers"], "host;x-sdk-date");
         assert!(out["string_to_sign"].as_str().unwrap().starts_with("SDK-HMAC-SHA256\n20240315T102030Z\n"));
         assert_eq!(out["sent_headers"][0], serde_json::json!(["X-Sdk-Date", "20240315T102030Z"]));
-        assert_eq!(out["payload_hash"], crate::sign::EMPTY_PAYLOAD_SHA256);
+        // SHA-256 of the empty body.
+        assert_eq!(out["payload_hash"], "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     }
 
     #[test]
@@ -654,7 +416,7 @@ mod tests {
             r#"{"ak":"AK","sk":"SK","method":"GET","host":"h","path":"/","query":[["l",[["x"]]]]}"#,
         )
         .unwrap();
-        assert_eq!(nested.query_pairs().unwrap_err(), SignDebugError::NestedList { key: "l".into() });
+        assert_eq!(nested.query_pairs().unwrap_err(), InputError::NestedList { key: "l".into() });
     }
 
     #[test]
@@ -668,5 +430,18 @@ mod tests {
         assert_eq!(redact("a SeCrEt b secret", Some(&Secret::new("secret"))), "a *** b ***");
         assert_eq!(redact("text", Some(&Secret::new(""))), "text");
         assert_eq!(redact("text", None), "text");
+    }
+
+    /// The example of the crate documentation, run.
+    #[test]
+    fn the_documented_example() {
+        let input = br#"{"ak":"AK","sk":"SK","method":"GET","host":"face.cn-north-4.myhuaweicloud.com","path":"/v2/p/face-sets","query":[],"headers":[["X-Sdk-Date","20240315T102030Z"]]}"#;
+        let mut output = Vec::new();
+        let failed = run_lines(&input[..], &mut output, SystemTime::now).unwrap();
+        assert_eq!(failed, 0);
+        let report: Value = serde_json::from_slice(&output).unwrap();
+        assert_eq!(report["uri"], "https://face.cn-north-4.myhuaweicloud.com/v2/p/face-sets");
+        assert_eq!(report["signed_headers"], "host;x-sdk-date");
+        assert!(report["authorization"].as_str().unwrap().starts_with("SDK-HMAC-SHA256 Access=AK, "));
     }
 }

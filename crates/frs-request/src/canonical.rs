@@ -1,0 +1,81 @@
+//! The canonical forms of the `SDK-HMAC-SHA256` protocol: percent-encoding, the canonical
+//! URI and query string, and the decoding a server applies to what it receives.
+//!
+//! Shared by the URI builder ([`Config`](crate::Config)), the signer
+//! ([`sign`](crate::sign)) and the verifier ([`server`](crate::server)), so that a path is
+//! encoded exactly once and canonicalised the same way on both sides.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
+use crate::sign_error::SignError;
+
+/// Everything but `A–Z a–z 0–9 - _ . ~` is percent-encoded (Python `quote(s, safe='~')`).
+const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// `E`: percent-encodes everything but the RFC 3986 unreserved characters, in upper-case hex.
+pub(crate) fn encode(s: &str) -> String {
+    utf8_percent_encode(s, ENCODE_SET).to_string()
+}
+
+/// Percent-decodes `s` once, leaving a `%` that is not followed by two hex digits as it is
+/// and reading invalid UTF-8 as U+FFFD (the official signer's behaviour).
+pub fn decode_lossy(s: &str) -> String {
+    String::from_utf8_lossy(&percent_decode_str(s).collect::<Vec<u8>>()).into_owned()
+}
+
+/// The canonical URI of a raw path: decode once, split on `/`, encode each piece, and end
+/// with `/`.
+///
+/// # Errors
+/// [`SignError::PathNotAbsolute`] for a path not starting with `/`.
+pub(crate) fn canonical_uri(path: &str) -> Result<String, SignError> {
+    if !path.starts_with('/') {
+        return Err(SignError::PathNotAbsolute);
+    }
+    let decoded = decode_lossy(path);
+    let mut out = String::with_capacity(decoded.len() + 1);
+    for (i, piece) in decoded.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.extend(utf8_percent_encode(piece, ENCODE_SET));
+    }
+    if !out.ends_with('/') {
+        out.push('/');
+    }
+    Ok(out)
+}
+
+/// The canonical query string: pairs sorted by raw key, then raw value (code-point order,
+/// stable), each written `E(key)=E(value)`, joined by `&`.
+pub(crate) fn canonical_query_string(pairs: &[(String, String)]) -> String {
+    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
+    sorted.sort_by(|a, b| (a.0.as_str(), a.1.as_str()).cmp(&(b.0.as_str(), b.1.as_str())));
+    let mut out = String::new();
+    for (i, (k, v)) in sorted.into_iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.extend(utf8_percent_encode(k, ENCODE_SET));
+        out.push('=');
+        out.extend(utf8_percent_encode(v, ENCODE_SET));
+    }
+    out
+}
+
+/// Splits a raw query (`a=1&b=x%20y`) into decoded pairs; a piece without `=` has an empty
+/// value, and empty pieces are skipped.
+pub fn parse_query(raw: &str) -> Vec<(String, String)> {
+    raw.split('&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| {
+            let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
+            (decode_lossy(k), decode_lossy(v))
+        })
+        .collect()
+}
+
+/// Trims like Python's `str.strip()`: Unicode white space plus U+001C–U+001F.
+pub(crate) fn strip(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
