@@ -356,4 +356,7 @@ pub fn keep_alive_connections_survive_many_calls<S: Subject>(make: impl Fn(Confi
         assert_eq!(client.execute(&op).unwrap().face_number, Some(1), "call {i}");
     }
     assert_eq!(emulator.face_count("many"), Some(0));
+    // Connections are kept alive and reused (a pool may open a few, never one per call).
+    let connections = emulator.connections_accepted();
+    assert!((1..=4).contains(&connections), "{connections} connections for 40 calls");
 }

@@ -60,13 +60,18 @@ impl<T: SyncTransport> Subject for Blocking<T> {
         before: &mut dyn FnMut(usize),
     ) -> Vec<Result<FaceSetFace, Error<T::Error>>> {
         let Ok(mut faces) = self.0.faces(face_set, page_size) else { return Vec::new() };
-        let mut items = Vec::new();
-        loop {
-            before(items.len());
-            match faces.next() {
-                Some(item) => items.push(item),
-                None => return items,
-            }
+        pull_all(before, || faces.next())
+    }
+}
+
+/// Pulls every item, calling `before` with each item's index first.
+fn pull_all<I>(before: &mut dyn FnMut(usize), mut next: impl FnMut() -> Option<I>) -> Vec<I> {
+    let mut items = Vec::new();
+    loop {
+        before(items.len());
+        match next() {
+            Some(item) => items.push(item),
+            None => return items,
         }
     }
 }
@@ -120,16 +125,7 @@ impl<T: AsyncTransport> Subject for Async<T> {
         before: &mut dyn FnMut(usize),
     ) -> Vec<Result<FaceSetFace, Error<T::Error>>> {
         let Ok(faces) = self.client.faces(face_set, page_size) else { return Vec::new() };
-        self.runtime.block_on(async {
-            let mut faces = std::pin::pin!(faces);
-            let mut items = Vec::new();
-            loop {
-                before(items.len());
-                match faces.next().await {
-                    Some(item) => items.push(item),
-                    None => return items,
-                }
-            }
-        })
+        let mut faces = std::pin::pin!(faces);
+        pull_all(before, || self.runtime.block_on(faces.next()))
     }
 }

@@ -4,7 +4,7 @@
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 
 use axum::extract::connect_info::Connected;
@@ -25,8 +25,11 @@ impl Connection {
     }
 }
 
-/// A TCP listener whose connections can be cut.
-pub(crate) struct CuttableListener(pub(crate) TcpListener);
+/// A TCP listener whose connections can be cut, counting what it accepts.
+pub(crate) struct CuttableListener {
+    pub(crate) listener: TcpListener,
+    pub(crate) accepted: Arc<AtomicU64>,
+}
 
 impl Listener for CuttableListener {
     type Io = CuttableStream;
@@ -34,8 +37,9 @@ impl Listener for CuttableListener {
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         loop {
-            match self.0.accept().await {
+            match self.listener.accept().await {
                 Ok((stream, _)) => {
+                    self.accepted.fetch_add(1, Ordering::SeqCst);
                     // Answers are small and latency matters more than batching in tests.
                     let _ = stream.set_nodelay(true);
                     let cut = Arc::new(AtomicBool::new(false));
@@ -48,7 +52,7 @@ impl Listener for CuttableListener {
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.0.local_addr().map(|_| Connection { cut: Arc::new(AtomicBool::new(false)) })
+        self.listener.local_addr().map(|_| Connection { cut: Arc::new(AtomicBool::new(false)) })
     }
 }
 

@@ -174,6 +174,8 @@ pub(crate) struct Shared {
     pub(crate) issued_tokens: Mutex<Vec<(String, std::time::SystemTime)>>,
     /// Feature vectors of the faces searched so far.
     pub(crate) features: Mutex<engine::FeatureCache>,
+    /// TCP connections accepted so far.
+    pub(crate) connections: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Shared {
@@ -233,6 +235,7 @@ impl Emulator {
             objects: Mutex::new(BTreeMap::new()),
             issued_tokens: Mutex::new(Vec::new()),
             features: Mutex::new(engine::FeatureCache::new()),
+            connections: Arc::default(),
         });
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
         let (tx, rx) = tokio::sync::oneshot::channel();
@@ -326,6 +329,12 @@ impl Emulator {
     /// The requests received so far, oldest first (secret header values are redacted).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.log.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// How many TCP connections have been accepted so far: with keep-alive, fewer than the
+    /// requests.
+    pub fn connections_accepted(&self) -> u64 {
+        self.shared.connections.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 

@@ -59,12 +59,13 @@ pub(crate) async fn serve(
     shared: Arc<Shared>,
     shutdown: tokio::sync::oneshot::Receiver<()>,
 ) {
+    let accepted = Arc::clone(&shared.connections);
     let app = Router::new().fallback(handle).with_state(shared);
     let service = app.into_make_service_with_connect_info::<Connection>();
     // Not a graceful shutdown: a connection held open by a `Hang` fault must not keep the
     // emulator alive; the runtime drops whatever is left.
     tokio::select! {
-        result = axum::serve(CuttableListener(listener), service) => {
+        result = axum::serve(CuttableListener { listener, accepted }, service) => {
             if let Err(e) = result {
                 eprintln!("frs-emulator: server stopped: {e}");
             }

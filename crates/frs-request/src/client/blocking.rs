@@ -31,34 +31,7 @@ impl<T: Default, R: Default> BlockingClient<T, R> {
     }
 }
 
-impl<T, R: Default> BlockingClient<T, R> {
-    /// A client over a given transport (a caller-built agent, a closure).
-    pub fn with_transport(config: Config, transport: T) -> Self {
-        Self::with_runtime(config, transport, R::default())
-    }
-}
-
-impl<T, R> BlockingClient<T, R> {
-    /// A client over a given transport and runtime (e.g. `(clock, sleep)` closures in tests).
-    pub fn with_runtime(config: Config, transport: T, runtime: R) -> Self {
-        Self { config, transport, runtime }
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    /// The transport.
-    pub fn transport(&self) -> &T {
-        &self.transport
-    }
-
-    /// The runtime.
-    pub fn runtime(&self) -> &R {
-        &self.runtime
-    }
-}
+super::shared_parts!(BlockingClient);
 
 impl<T: SyncTransport, R: BlockingRuntime> BlockingClient<T, R> {
     /// Runs an operation: its typed answer, or the error of the last attempt.

@@ -31,6 +31,42 @@
 mod blocking;
 mod nonblocking;
 
+/// The constructors and accessors both clients share.
+macro_rules! shared_parts {
+    ($client:ident) => {
+        impl<T, R: Default> $client<T, R> {
+            /// A client over a given transport (a caller-built agent or client, a closure).
+            pub fn with_transport(config: Config, transport: T) -> Self {
+                Self::with_runtime(config, transport, R::default())
+            }
+        }
+
+        impl<T, R> $client<T, R> {
+            /// A client over a given transport and runtime (e.g. `(clock, sleep)` closures in
+            /// tests).
+            pub fn with_runtime(config: Config, transport: T, runtime: R) -> Self {
+                Self { config, transport, runtime }
+            }
+
+            /// The configuration.
+            pub fn config(&self) -> &Config {
+                &self.config
+            }
+
+            /// The transport.
+            pub fn transport(&self) -> &T {
+                &self.transport
+            }
+
+            /// The runtime.
+            pub fn runtime(&self) -> &R {
+                &self.runtime
+            }
+        }
+    };
+}
+use shared_parts;
+
 use std::future::Future;
 use std::time::{Duration, SystemTime};
 

@@ -35,34 +35,7 @@ impl<T: TryFrom<TransportLimits>, R: Default> AsyncClient<T, R> {
     }
 }
 
-impl<T, R: Default> AsyncClient<T, R> {
-    /// A client over a given transport (a caller-built reqwest client, a closure).
-    pub fn with_transport(config: Config, transport: T) -> Self {
-        Self::with_runtime(config, transport, R::default())
-    }
-}
-
-impl<T, R> AsyncClient<T, R> {
-    /// A client over a given transport and runtime (e.g. `(clock, sleep)` closures in tests).
-    pub fn with_runtime(config: Config, transport: T, runtime: R) -> Self {
-        Self { config, transport, runtime }
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    /// The transport.
-    pub fn transport(&self) -> &T {
-        &self.transport
-    }
-
-    /// The runtime.
-    pub fn runtime(&self) -> &R {
-        &self.runtime
-    }
-}
+super::shared_parts!(AsyncClient);
 
 impl<T: AsyncTransport, R: AsyncRuntime> AsyncClient<T, R> {
     /// Runs an operation: its typed answer, or the error of the last attempt.
