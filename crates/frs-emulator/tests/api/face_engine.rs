@@ -171,20 +171,24 @@ fn search_sorts_by_numeric_fields() {
     expect_error(client(&em).execute(&op), 400, "FRS.0032");
 }
 
-#[test]
-fn search_sorted_ascending_puts_faces_without_the_field_last() {
+/// [`floors`] of `staff` plus one face of `img-1` without a floor.
+fn floors_with_one_face_without_a_floor(sort: Sort) -> Vec<Option<i64>> {
     let em = start();
     staff(&em);
     em.seed_face("staff", SeededFace::new("img-1").field("badge", "N-1")).unwrap();
-    assert_eq!(floors(&em, Sort::new().asc("floor".parse().unwrap())), [Some(3), Some(3), Some(4), None]);
+    floors(&em, sort)
+}
+
+#[test]
+fn search_sorted_ascending_puts_faces_without_the_field_last() {
+    let floors = floors_with_one_face_without_a_floor(Sort::new().asc("floor".parse().unwrap()));
+    assert_eq!(floors, [Some(3), Some(3), Some(4), None]);
 }
 
 #[test]
 fn search_sorted_descending_puts_faces_without_the_field_last() {
-    let em = start();
-    staff(&em);
-    em.seed_face("staff", SeededFace::new("img-1").field("badge", "N-1")).unwrap();
-    assert_eq!(floors(&em, Sort::new().desc("floor".parse().unwrap())), [Some(4), Some(3), Some(3), None]);
+    let floors = floors_with_one_face_without_a_floor(Sort::new().desc("floor".parse().unwrap()));
+    assert_eq!(floors, [Some(4), Some(3), Some(3), None]);
 }
 
 #[test]

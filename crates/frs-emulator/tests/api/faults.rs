@@ -14,7 +14,8 @@ use http::Method;
 use serde_json::{Value, json};
 
 use crate::{
-    PID, TOKEN, admin, admin_bytes, admin_get, client, expect_error, list_status, send, signed, start,
+    PID, TOKEN, admin, admin_bytes, admin_get, client, expect_error, list_status, send, signed,
+    signed_listing, start,
 };
 
 /// The total timeout of a client that is expected to give up.
@@ -70,7 +71,7 @@ fn respond_fault_arrives_as_given() {
         &em,
         &json!({ "fault": { "kind": "respond", "status": 503, "content_type": "text/plain", "body": "down for maintenance" }, "times": 1 }),
     );
-    let resp = send(signed(&em).prepare(&ShowAllFaceSets, SystemTime::now()).unwrap());
+    let resp = send(signed_listing(&em, SystemTime::now()));
     assert_eq!(resp.status(), 503);
     assert_eq!(resp.headers()["content-type"], "text/plain");
     assert_eq!(resp.body().as_ref(), b"down for maintenance");

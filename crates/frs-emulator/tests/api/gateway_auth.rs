@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 use crate::{
     AK, PID, SK, TOKEN, admin_get, client, client_as, config_as, endpoint, expect_error, expect_raw_error,
-    json_of, name, post, raw, send, signed, staff, start, with_temporary_pair,
+    json_of, name, post, raw, send, signed, signed_listing, staff, start, with_temporary_pair,
 };
 
 /// The gateway's refusal of a call: 401, `APIGW.0301`, and a request id in the body.
@@ -90,14 +90,14 @@ fn a_stale_sdk_date_is_apigw_0301() {
     let em = start();
     let twenty = Duration::from_secs(20 * 60);
     for when in [SystemTime::now() - twenty, SystemTime::now() + twenty] {
-        expect_raw_refused(&send(signed(&em).prepare(&ShowAllFaceSets, when).unwrap()));
+        expect_raw_refused(&send(signed_listing(&em, when)));
     }
 }
 
 #[test]
 fn a_malformed_sdk_date_is_apigw_0301() {
     let em = start();
-    let mut request = signed(&em).prepare(&ShowAllFaceSets, SystemTime::now()).unwrap();
+    let mut request = signed_listing(&em, SystemTime::now());
     request.headers_mut().insert("x-sdk-date", http::HeaderValue::from_static("yesterday"));
     expect_raw_refused(&send(request));
 }
@@ -107,17 +107,14 @@ fn the_allowed_skew_and_the_clock_offset_are_configurable() {
     let minutes = |m: u64| Duration::from_secs(m * 60);
     let em =
         Emulator::start(EmulatorConfig { max_clock_skew: minutes(1), ..EmulatorConfig::default() }).unwrap();
-    assert_eq!(send(signed(&em).prepare(&ShowAllFaceSets, SystemTime::now()).unwrap()).status(), 200);
-    expect_raw_refused(&send(signed(&em).prepare(&ShowAllFaceSets, SystemTime::now() - minutes(2)).unwrap()));
+    assert_eq!(send(signed_listing(&em, SystemTime::now())).status(), 200);
+    expect_raw_refused(&send(signed_listing(&em, SystemTime::now() - minutes(2))));
     // The emulator's clock runs 30 minutes ahead: a fresh signature is stale, one dated
     // 30 minutes ahead is fresh.
     let em =
         Emulator::start(EmulatorConfig { clock_offset_secs: 30 * 60, ..EmulatorConfig::default() }).unwrap();
-    expect_raw_refused(&send(signed(&em).prepare(&ShowAllFaceSets, SystemTime::now()).unwrap()));
-    assert_eq!(
-        send(signed(&em).prepare(&ShowAllFaceSets, SystemTime::now() + minutes(30)).unwrap()).status(),
-        200
-    );
+    expect_raw_refused(&send(signed_listing(&em, SystemTime::now())));
+    assert_eq!(send(signed_listing(&em, SystemTime::now() + minutes(30))).status(), 200);
 }
 
 #[test]
@@ -125,7 +122,7 @@ fn a_date_ten_minutes_off_is_accepted() {
     let em = start();
     let ten = Duration::from_secs(10 * 60);
     for when in [SystemTime::now() - ten, SystemTime::now() + ten] {
-        let resp = send(signed(&em).prepare(&ShowAllFaceSets, when).unwrap());
+        let resp = send(signed_listing(&em, when));
         assert_eq!(resp.status(), 200, "{}", json_of(&resp));
     }
 }
@@ -158,7 +155,7 @@ fn a_body_altered_after_signing_is_apigw_0301() {
 #[test]
 fn a_signed_header_removed_after_signing_is_apigw_0301() {
     let em = start();
-    let mut request = signed(&em).prepare(&ShowAllFaceSets, SystemTime::now()).unwrap();
+    let mut request = signed_listing(&em, SystemTime::now());
     let authorization = request.headers()["authorization"].to_str().unwrap().to_owned();
     assert!(authorization.contains("x-project-id"), "{authorization}");
     request.headers_mut().remove("x-project-id");
@@ -172,7 +169,7 @@ fn a_request_without_credentials_is_apigw_0301() {
         config_as(&em, Credentials::token(TOKEN)).prepare(&ShowAllFaceSets, SystemTime::now()).unwrap();
     request.headers_mut().remove("x-auth-token");
     expect_raw_refused(&send(request));
-    let mut request = signed(&em).prepare(&ShowAllFaceSets, SystemTime::now()).unwrap();
+    let mut request = signed_listing(&em, SystemTime::now());
     request.headers_mut().remove("authorization");
     expect_raw_refused(&send(request));
 }
@@ -219,7 +216,7 @@ fn no_auth_accepts_any_request() {
         let reply = client_as(&em, credentials).execute(&ShowAllFaceSets);
         assert!(reply.is_ok(), "{reply:?}");
     }
-    let stale = signed(&em).prepare(&ShowAllFaceSets, SystemTime::now() - Duration::from_secs(3600)).unwrap();
+    let stale = signed_listing(&em, SystemTime::now() - Duration::from_secs(3600));
     assert_eq!(send(stale).status(), 200);
 }
 
@@ -242,7 +239,7 @@ fn every_answer_carries_a_request_id() {
         assert_eq!(id.len(), 32, "{:?}", resp.headers());
         id
     };
-    let ok = send(signed(&em).prepare(&ShowAllFaceSets, SystemTime::now()).unwrap());
+    let ok = send(signed_listing(&em, SystemTime::now()));
     let service_error =
         send(signed(&em).prepare(&ShowFaceSet::new(name("ghost")), SystemTime::now()).unwrap());
     let refused =
@@ -272,9 +269,13 @@ fn with_user() -> Emulator {
     Emulator::start(config).unwrap()
 }
 
+/// The IAM user `alice` of `domain` (the emulator's is `acme`), scoped to cn-north-4.
+fn alice(password: &str, domain: &str) -> PasswordCredentials {
+    PasswordCredentials::for_region("alice", password, domain, &Region::CN_NORTH_4)
+}
+
 fn password_config(em: &Emulator, password: &str) -> Config {
-    let credentials = PasswordCredentials::for_region("alice", password, "acme", &Region::CN_NORTH_4);
-    config_as(em, Credentials::password(credentials)).with_iam_endpoint(endpoint(em))
+    config_as(em, Credentials::password(alice(password, "acme"))).with_iam_endpoint(endpoint(em))
 }
 
 #[test]
@@ -300,12 +301,7 @@ fn iam_password_flow_gets_a_token_and_uses_it() {
 fn iam_issues_a_201_token_usable_as_x_auth_token() {
     let em = with_user();
     let config = password_config(&em, "alice-password");
-    let issue = IssueUserToken::new(PasswordCredentials::for_region(
-        "alice",
-        "alice-password",
-        "acme",
-        &Region::CN_NORTH_4,
-    ));
+    let issue = IssueUserToken::new(alice("alice-password", "acme"));
     let resp = send(config.prepare(&issue, SystemTime::now()).unwrap());
     assert_eq!(resp.status(), 201);
     let token = resp.headers()["x-subject-token"].to_str().unwrap().to_owned();
@@ -333,19 +329,9 @@ fn iam_refuses_a_wrong_password_with_401() {
     assert_eq!(err.service().map(|s| s.raw_code.as_str()), Some("401"), "{err:?}");
     // Nothing but the token request reached the emulator.
     assert_eq!(em.requests().len(), 1);
-    let issue = IssueUserToken::new(PasswordCredentials::for_region(
-        "alice",
-        "wrong-password",
-        "acme",
-        &Region::CN_NORTH_4,
-    ));
+    let issue = IssueUserToken::new(alice("wrong-password", "acme"));
     assert_eq!(send(config.prepare(&issue, SystemTime::now()).unwrap()).status(), 401);
-    let issue = IssueUserToken::new(PasswordCredentials::for_region(
-        "alice",
-        "alice-password",
-        "other",
-        &Region::CN_NORTH_4,
-    ));
+    let issue = IssueUserToken::new(alice("alice-password", "other"));
     assert_eq!(send(config.prepare(&issue, SystemTime::now()).unwrap()).status(), 401);
 }
 

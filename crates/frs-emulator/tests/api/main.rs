@@ -175,9 +175,14 @@ fn admin_get(em: &Emulator, path: &str) -> Value {
     body
 }
 
+/// `GET /v2/{project_id}/face-sets`, signed with the default pair as of `when`.
+fn signed_listing(em: &Emulator, when: SystemTime) -> http::Request<Bytes> {
+    signed(em).prepare(&ShowAllFaceSets, when).unwrap()
+}
+
 /// `GET /v2/{project_id}/face-sets`, signed; just the status.
 fn list_status(em: &Emulator) -> u16 {
-    send(signed(em).prepare(&ShowAllFaceSets, SystemTime::now()).unwrap()).status().as_u16()
+    send(signed_listing(em, SystemTime::now())).status().as_u16()
 }
 
 fn hits(reply: Reply<frs_types::models::search::SearchFacesResponse>) -> Vec<SearchFace> {

@@ -527,13 +527,23 @@ fn deleting_by_a_field_deletes_every_matching_face() {
     assert_eq!(em.face_count("staff"), Some(0));
 }
 
+/// A signed `DELETE /v2/{project_id}/face-sets/staff/faces{tail}`: query and body as given.
+fn delete_staff_faces(
+    em: &Emulator,
+    tail: &[&str],
+    query: &[(&str, &str)],
+    body: Option<&str>,
+) -> http::Response<Bytes> {
+    let segments: Vec<&str> = ["face-sets", "staff", "faces"].iter().chain(tail).copied().collect();
+    raw(em, Method::DELETE, ApiVersion::V2, &segments, query, body)
+}
+
 #[test]
 fn deleting_by_a_value_of_the_wrong_type_is_frs_0012() {
     let em = start();
     staff(&em);
-    let faces = ["face-sets", "staff", "faces"];
     for query in [("floor", "three"), ("floor", "3.5"), ("active", "yes")] {
-        let resp = raw(&em, Method::DELETE, ApiVersion::V2, &faces, &[query], None);
+        let resp = delete_staff_faces(&em, &[], &[query], None);
         expect_raw_error(&resp, 400, "FRS.0012");
     }
     assert_eq!(em.face_count("staff"), Some(3));
@@ -560,7 +570,7 @@ fn deleting_by_two_fields_at_once_is_frs_0012() {
     let em = start();
     let ids = staff(&em);
     let query = [("external_image_id", "img-1"), ("face_id", ids[2].as_str())];
-    let resp = raw(&em, Method::DELETE, ApiVersion::V2, &["face-sets", "staff", "faces"], &query, None);
+    let resp = delete_staff_faces(&em, &[], &query, None);
     expect_raw_error(&resp, 400, "FRS.0012");
     assert_eq!(em.face_count("staff"), Some(3));
 }
@@ -569,11 +579,11 @@ fn deleting_by_two_fields_at_once_is_frs_0012() {
 fn deleting_faces_without_a_field_is_frs_0011() {
     let em = start();
     staff(&em);
-    let resp = raw(&em, Method::DELETE, ApiVersion::V2, &["face-sets", "staff", "faces"], &[], None);
+    let resp = delete_staff_faces(&em, &[], &[], None);
     expect_raw_error(&resp, 400, "FRS.0011");
     // An empty value is no selector either.
     let query = [("external_image_id", "")];
-    let resp = raw(&em, Method::DELETE, ApiVersion::V2, &["face-sets", "staff", "faces"], &query, None);
+    let resp = delete_staff_faces(&em, &[], &query, None);
     expect_raw_error(&resp, 400, "FRS.0011");
     assert_eq!(em.face_count("staff"), Some(3));
 }
@@ -598,18 +608,10 @@ fn batch_delete_with_a_bad_filter_is_frs_0012() {
     staff(&em);
     for filter in ["floor:[1 TO", "floor 3", "&& floor:3", "!floor:3", "(floor:3", "floor:3 &&"] {
         let body = json!({ "filter": filter }).to_string();
-        let resp = raw(
-            &em,
-            Method::DELETE,
-            ApiVersion::V2,
-            &["face-sets", "staff", "faces", "batch"],
-            &[],
-            Some(&body),
-        );
+        let resp = delete_staff_faces(&em, &["batch"], &[], Some(&body));
         expect_raw_error(&resp, 400, "FRS.0012");
     }
-    let resp =
-        raw(&em, Method::DELETE, ApiVersion::V2, &["face-sets", "staff", "faces", "batch"], &[], Some("{}"));
+    let resp = delete_staff_faces(&em, &["batch"], &[], Some("{}"));
     expect_raw_error(&resp, 400, "FRS.0011");
     assert_eq!(em.face_count("staff"), Some(3));
 }
