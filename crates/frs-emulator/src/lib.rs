@@ -23,6 +23,7 @@
 
 mod admin;
 mod auth;
+pub mod cli;
 mod conn;
 pub mod engine;
 mod faults;
