@@ -119,7 +119,7 @@ impl View for FacesResponse {
 impl View for DeleteFacesResponse {
     fn table(&self) -> Table {
         let mut table = Table::record();
-        table.field("faces", cell(self.face_number));
+        table.field("faces affected", cell(self.face_number));
         table.field("face set", cell(self.face_set_name.as_ref()));
         table.field("face set id", cell(self.face_set_id.as_ref()));
         table
