@@ -4,6 +4,9 @@
 //! Every subcommand's `--help` ends with an example; the top-level help lists the
 //! configuration sources and the exit codes.
 
+// The doc comments below are the help text clap prints, so URLs in them stay bare.
+#![allow(rustdoc::bare_urls)]
+
 use std::path::PathBuf;
 use std::time::Duration;
 
