@@ -76,10 +76,9 @@ fn verbose(line: &str) {
 /// The client every command uses.
 pub(crate) type Client = BlockingClient<CliTransport, StdRuntime>;
 
-/// What a command runs its operations with: the resolved settings and the global options.
+/// What a command runs its operations with: the client, and whether to send at all.
 pub(crate) struct Runner {
-    global: GlobalArgs,
-    resolved: Resolved,
+    dry_run: bool,
     client: Client,
 }
 
@@ -87,12 +86,11 @@ impl Runner {
     /// Resolves the configuration from the global options and the process environment.
     ///
     /// # Errors
-    /// As [`settings::resolve`].
+    /// As [`settings::from_process`].
     pub(crate) fn new(global: &GlobalArgs) -> Result<Self, CliError> {
-        let resolved = settings::resolve(global, &|name| std::env::var(name).ok())?;
+        let Resolved { config, .. } = settings::from_process(global)?;
         let transport = CliTransport { inner: UreqTransport::new(limits(global)), verbose: global.verbose };
-        let client = Client::with_transport(resolved.config.clone(), transport);
-        Ok(Self { global: global.clone(), resolved, client })
+        Ok(Self { dry_run: global.dry_run, client: Client::with_transport(config, transport) })
     }
 
     /// The client (for listings).
@@ -102,7 +100,7 @@ impl Runner {
 
     /// Whether requests are only printed.
     pub(crate) fn dry_run(&self) -> bool {
-        self.global.dry_run
+        self.dry_run
     }
 
     /// Runs `op`: with `--dry-run` prints its signed request and returns `None`, otherwise
@@ -124,7 +122,7 @@ impl Runner {
     /// # Errors
     /// [`CliError::Usage`] when the request cannot be built; [`CliError::Output`].
     pub(crate) fn print_request<O: Operation>(&self, op: &O) -> Result<(), CliError> {
-        let request = op.to_request(&self.resolved.config, SystemTime::now())?;
+        let request = op.to_request(self.client.config(), SystemTime::now())?;
         let text = crate::dry_run::render(&request);
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())?;

@@ -1,7 +1,8 @@
 //! Configuration: the global options and the environment turned into a
 //! [`frs_request::Config`], with where each setting came from.
 //!
-//! [`resolve`] is the one entry point; its callers know nothing of how it looks things up.
+//! [`from_process`] is the one entry point; its callers know nothing of how it looks things
+//! up ([`resolve`] does, over a lookup function).
 //! Precedence, first found wins:
 //!
 //! - credentials: `--token`; then `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK` (with
@@ -13,7 +14,7 @@
 //!   (the first of a comma-separated list), then the region's public endpoint;
 //! - IAM endpoint: `HUAWEICLOUD_SDK_IAM_ENDPOINT`, then the region's.
 //!
-//! The environment is read through a lookup function, so tests give their own.
+//! [`resolve`] reads the environment through a lookup function, so tests give their own.
 
 use frs_request::env::{AK, IAM_ENDPOINT, PROJECT_ID, SECURITY_TOKEN, SK, region_endpoint_variable};
 use frs_request::{Config, Credentials, Endpoint, RetryPolicy};
@@ -86,6 +87,15 @@ fn lookup(
         let value = env(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())?;
         Some(Found { value, source: format!("environment {name}") })
     })
+}
+
+/// The configuration for the global options and this process's environment: what every
+/// command calls.
+///
+/// # Errors
+/// As [`resolve`].
+pub(crate) fn from_process(global: &GlobalArgs) -> Result<Resolved, CliError> {
+    resolve(global, &|name| std::env::var(name).ok())
 }
 
 /// Turns the global options and the environment into a configuration.

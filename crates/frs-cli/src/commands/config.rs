@@ -29,6 +29,6 @@ impl View for Sources {
 
 /// Prints the configuration `frs` would use.
 pub(super) fn show(global: &GlobalArgs, printer: Printer) -> Result<(), CliError> {
-    let resolved = settings::resolve(global, &|name| std::env::var(name).ok())?;
+    let resolved = settings::from_process(global)?;
     printer.show(&Sources(resolved.sources))
 }

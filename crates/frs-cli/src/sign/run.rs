@@ -156,7 +156,12 @@ pub(crate) fn run_lines(
 impl SigningReport {
     /// The report as labelled text for people, one block per report, a blank line after.
     fn text(&self) -> String {
-        let indent = |text: &str| text.lines().map(|l| format!("  {l}\n")).collect::<String>();
+        // The canonical request's blank line stays blank (no trailing spaces).
+        let indent = |text: &str| {
+            text.split('\n')
+                .map(|l| if l.is_empty() { "\n".to_owned() } else { format!("  {l}\n") })
+                .collect::<String>()
+        };
         let headers: String = self.sent_headers.iter().map(|(n, v)| format!("  {n}: {v}\n")).collect();
         format!(
             "uri: {}\ncanonical request:\n{}string to sign:\n{}signed headers: {}\n\
@@ -442,6 +447,20 @@ mod tests {
         assert_eq!(out["sent_headers"][0], serde_json::json!(["X-Sdk-Date", "20240315T102030Z"]));
         // SHA-256 of the empty body.
         assert_eq!(out["payload_hash"], "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+
+    #[test]
+    fn text_reports_go_to_the_output_and_errors_to_the_error_stream() {
+        let input = format!("{}\n{{\"ak\":\"AK\",\"sk\":\"{SK}\"}}\n", line(SK, ""));
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let errors = run_lines(input.as_bytes(), &mut out, &mut err, clock, Style::Text).unwrap();
+        let (out, err) = (String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap());
+        assert_eq!(errors, 1);
+        assert!(out.starts_with("uri: https://h.example.com/v2/p\ncanonical request:\n  POST\n"), "{out}");
+        assert!(out.contains("\n\n  host;x-sdk-date\n"), "the blank line stays blank: {out}");
+        assert!(out.contains("\nauthorization: SDK-HMAC-SHA256 Access=AK, "), "{out}");
+        assert_eq!(err, "error: line 2: invalid input: missing field `method`\n");
+        assert_no_secret(&format!("{out}{err}"), SK);
     }
 
     #[test]
