@@ -10,6 +10,9 @@
 //! [`Emulator::seed_face`] and deletion of faces by field; the remaining operations are
 //! answered with the gateway's `APIGW.0101` until they are added.
 //!
+//! [`cli`] holds the options and run loop of the stand-alone server (the `frs-emulator`
+//! binary and `frs emulator`).
+//!
 //! ```
 //! use frs_emulator::{Emulator, EmulatorConfig};
 //!
@@ -23,6 +26,7 @@
 
 mod admin;
 mod auth;
+pub mod cli;
 mod conn;
 pub mod engine;
 mod faults;

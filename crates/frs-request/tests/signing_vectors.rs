@@ -6,21 +6,17 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use frs_request::faces::DeleteFaces;
+use frs_request::sign::input::{InputError, SigningInput};
 use frs_request::sign::{SignError, SignableRequest, sign, sign_http_request};
 use frs_request::{Config, Credentials, Endpoint};
 use frs_types::{EnterpriseProjectId, ExternalImageId, FieldValue};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The signing debugger's input type: a vector is one of its input lines.
-#[path = "../examples/sign/input.rs"]
-mod input;
-
-use input::{InputError, SigningInput};
-
 const VECTORS: &str = include_str!("data/signing-vectors.json");
 
-/// One vector: the debugger's input, plus what the official signer produced.
+/// One vector: the signing debugger's input (a vector is one of its input lines), plus what
+/// the official signer produced.
 #[derive(Deserialize)]
 struct Vector {
     name: String,

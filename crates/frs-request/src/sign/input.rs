@@ -1,47 +1,83 @@
-//! The input of the signing debugger: one request to sign, as one JSON line in the shape
-//! of a signing vector. Plain data and its two conversions, no I/O; the signing-vector test
-//! (`tests/signing_vectors.rs`) reads the vectors with it too.
+//! A request to sign, described as plain data: the input of the signing debugger (`frs
+//! sign`), one JSON object in the shape of one entry of Huawei's signing vectors
+//! (`tests/data/signing-vectors.json`, see `auth.md` §12), so a vector can be fed as it is.
+//! Unknown fields (`name`, `note`, `quirk`, `tags`, `expected`, …) are ignored.
+//!
+//! | field | meaning |
+//! |---|---|
+//! | `ak`, `sk` | access key and secret key (the secret is never printed) |
+//! | `method` | HTTP method |
+//! | `scheme` | `https` (default) or `http` |
+//! | `host` | `host[:port]` |
+//! | `path` | the raw path, starting with `/` |
+//! | `query` | `[[key, value], …]`; a value is a string, a boolean, a number or a list of strings and numbers (one pair per element). Optional. |
+//! | `headers` | `[[name, value], …]`, in the order they are given to the signer. Optional. |
+//! | `body` / `body_base64` | the body as UTF-8 text or as base64 (at most one). Optional. |
+//!
+//! Plain data and its two conversions (query pairs, body bytes), no I/O: reading lines and
+//! writing reports is the tool's business. The signing-vector test reads the vectors with
+//! it too.
+//!
+//! ```
+//! use frs_request::sign::{input::SigningInput, sign, SignableRequest};
+//!
+//! let input: SigningInput = serde_json::from_str(
+//!     r#"{"ak":"AK","sk":"SK","method":"GET","host":"h.example.com","path":"/v2/p",
+//!         "query":[["limit",5]],"headers":[["X-Sdk-Date","20240315T102030Z"]]}"#,
+//! )?;
+//! assert!(!format!("{input:?}").contains("\"SK\""));
+//! let query = input.query_pairs()?;
+//! let body = input.body_bytes()?;
+//! let request = SignableRequest {
+//!     method: &input.method, host: &input.host, path: &input.path,
+//!     query: &query, headers: &input.headers, body: &body,
+//! };
+//! let signed = sign(&request, &input.ak, &input.sk, std::time::SystemTime::now())?;
+//! assert_eq!(signed.request_uri, "/v2/p?limit=5");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::secret::Secret;
 use base64::Engine as _;
-use frs_request::Secret;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use serde_json::Value;
 
-/// A request to sign, as read from one JSON line (the fields are described in `main.rs`).
+/// A request to sign, as read from one JSON object (the fields are described in the
+/// [module documentation](self)).
 ///
 /// `Debug` shows the secret key as `***`.
 #[derive(Debug, Clone, Deserialize)]
-pub(crate) struct SigningInput {
+pub struct SigningInput {
     /// The access key (AK).
-    pub(crate) ak: String,
+    pub ak: String,
     /// The secret key (SK); in JSON, a string.
     #[serde(deserialize_with = "deserialize_secret")]
-    pub(crate) sk: Secret,
+    pub sk: Secret,
     /// The HTTP method, any case.
-    pub(crate) method: String,
+    pub method: String,
     /// `https` (the default) or `http`; used only for the report's `uri`.
     #[serde(default = "default_scheme")]
-    pub(crate) scheme: String,
+    pub scheme: String,
     /// The endpoint's `host[:port]`.
-    pub(crate) host: String,
+    pub host: String,
     /// The raw path, starting with `/`.
-    pub(crate) path: String,
+    pub path: String,
     /// Query parameters, unencoded, as `[key, value]` pairs.
     #[serde(default)]
-    pub(crate) query: Vec<(String, QueryValue)>,
+    pub query: Vec<(String, QueryValue)>,
     /// Headers as `[name, value]` pairs, in order.
     #[serde(default)]
-    pub(crate) headers: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
     /// The body as UTF-8 text.
     #[serde(default)]
-    pub(crate) body: Option<String>,
+    pub body: Option<String>,
     /// The body as standard base64 (for binary bodies).
     #[serde(default)]
-    pub(crate) body_base64: Option<String>,
+    pub body_base64: Option<String>,
 }
 
 fn default_scheme() -> String {
@@ -96,7 +132,7 @@ fn deserialize_secret<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Secr
 
 /// One query value as written in JSON, rendered as the official client renders it.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum QueryValue {
+pub enum QueryValue {
     /// A string, sent as it is.
     Text(String),
     /// A boolean, sent as `true` / `false`.
@@ -133,7 +169,7 @@ impl SigningInput {
     /// # Errors
     /// [`InputError::BoolInList`] or [`InputError::NestedList`] for a list holding a
     /// boolean or a list.
-    pub(crate) fn query_pairs(&self) -> Result<Vec<(String, String)>, InputError> {
+    pub fn query_pairs(&self) -> Result<Vec<(String, String)>, InputError> {
         let mut pairs = Vec::with_capacity(self.query.len());
         for (key, value) in &self.query {
             match value {
@@ -165,7 +201,7 @@ impl SigningInput {
     /// # Errors
     /// [`InputError::BothBodies`] when both are given, [`InputError::Base64`] when
     /// `body_base64` is not standard base64.
-    pub(crate) fn body_bytes(&self) -> Result<Cow<'_, [u8]>, InputError> {
+    pub fn body_bytes(&self) -> Result<Cow<'_, [u8]>, InputError> {
         match (&self.body, &self.body_base64) {
             (Some(_), Some(_)) => Err(InputError::BothBodies),
             (Some(text), None) => Ok(Cow::Borrowed(text.as_bytes())),
@@ -180,7 +216,8 @@ impl SigningInput {
 
 /// What is wrong in a [`SigningInput`], beyond what serde checks.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum InputError {
+#[non_exhaustive]
+pub enum InputError {
     /// Both `body` and `body_base64` are given.
     #[error("give either body or body_base64, not both")]
     BothBodies,

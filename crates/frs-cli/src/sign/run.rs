@@ -1,15 +1,14 @@
-//! Signing each JSON line and writing one JSON report (or error) per line, never the
-//! secret key.
+//! Signing each JSON line and writing one report (or error) per line, never the secret
+//! key.
 
 use std::io::{self, BufRead, Write};
 use std::time::SystemTime;
 
 use frs_request::Secret;
+use frs_request::sign::input::{InputError, SigningInput};
 use frs_request::sign::{SignError, SignableRequest, sign};
 use serde::Serialize;
 use serde_json::Value;
-
-use crate::input::{InputError, SigningInput};
 
 /// Everything the signer computed for a [`SigningInput`]; never the secret key.
 ///
@@ -90,10 +89,21 @@ struct ErrorLine<'a> {
     error: &'a str,
 }
 
-/// Reads JSON lines from `input` and writes one JSON line per non-blank line to `output`:
-/// the [`SigningReport`], or `{"line": N, "error": "..."}` (`N` counts from 1, blank lines
-/// included) for a line that is not valid JSON, lacks a field, has a bad body or cannot be
-/// signed. `now` is asked for the time of each line.
+/// How reports are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// One JSON line per input line, errors included, all on the output.
+    JsonLines,
+    /// Labelled text per report on the output; errors as `error: line N: ...` on the error
+    /// stream.
+    Text,
+}
+
+/// Reads JSON lines from `input` and writes one report per non-blank line: the
+/// [`SigningReport`], or for a line that is not valid JSON, lacks a field, has a bad body or
+/// cannot be signed, its error — `{"line": N, "error": "..."}` on `output` as JSON lines,
+/// `error: line N: ...` on `errors` as text (`N` counts from 1, blank lines included).
+/// `now` is asked for the time of each line.
 ///
 /// No output line ever contains the secret key: error texts are built so as not to quote
 /// it, and the key of a line is also removed from that line's error text.
@@ -101,11 +111,13 @@ struct ErrorLine<'a> {
 /// Returns the number of error lines.
 ///
 /// # Errors
-/// Only I/O errors of `input` or `output`.
+/// Only I/O errors of `input`, `output` or `errors`.
 pub(crate) fn run_lines(
     mut input: impl BufRead,
     mut output: impl Write,
+    mut errors_out: impl Write,
     now: impl Fn() -> SystemTime,
+    style: Style,
 ) -> io::Result<usize> {
     let mut buf = Vec::new();
     let mut line = 0;
@@ -119,17 +131,52 @@ pub(crate) fn run_lines(
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match sign_line(&buf, now()) {
-            Ok(report) => serde_json::to_writer(&mut output, &report)?,
-            Err(error) => {
+        match (sign_line(&buf, now()), style) {
+            (Ok(report), Style::JsonLines) => {
+                serde_json::to_writer(&mut output, &report)?;
+                output.write_all(b"\n")?;
+            }
+            (Ok(report), Style::Text) => output.write_all(report.text().as_bytes())?,
+            (Err(error), Style::JsonLines) => {
                 errors += 1;
                 serde_json::to_writer(&mut output, &ErrorLine { line, error: &error })?;
+                output.write_all(b"\n")?;
+            }
+            (Err(error), Style::Text) => {
+                errors += 1;
+                writeln!(errors_out, "error: line {line}: {error}")?;
             }
         }
-        output.write_all(b"\n")?;
     }
     output.flush()?;
+    errors_out.flush()?;
     Ok(errors)
+}
+
+impl SigningReport {
+    /// The report as labelled text for people, one block per report, a blank line after.
+    fn text(&self) -> String {
+        // The canonical request's blank line stays blank (no trailing spaces).
+        let indent = |text: &str| {
+            text.split('\n')
+                .map(|l| if l.is_empty() { "\n".to_owned() } else { format!("  {l}\n") })
+                .collect::<String>()
+        };
+        let headers: String = self.sent_headers.iter().map(|(n, v)| format!("  {n}: {v}\n")).collect();
+        format!(
+            "uri: {}\ncanonical request:\n{}string to sign:\n{}signed headers: {}\n\
+             authorization: {}\npayload hash: {}\ncanonical uri: {}\ncanonical query string: {}\n\
+             headers sent:\n{headers}\n",
+            self.uri,
+            indent(&self.canonical_request),
+            indent(&self.string_to_sign),
+            self.signed_headers,
+            self.authorization,
+            self.payload_hash,
+            self.canonical_uri,
+            self.canonical_query_string,
+        )
+    }
 }
 
 /// Parses and signs one line; the error is the text to print, free of the secret key.
@@ -205,7 +252,7 @@ mod tests {
     use super::*;
     use std::time::{Duration, UNIX_EPOCH};
 
-    const VECTORS: &str = include_str!("../../tests/data/signing-vectors.json");
+    const VECTORS: &str = include_str!("../../../frs-request/tests/data/signing-vectors.json");
 
     fn vectors() -> Vec<Value> {
         let doc: Value = serde_json::from_str(VECTORS).unwrap();
@@ -219,7 +266,7 @@ mod tests {
     /// Runs `input` through `run_lines`; returns the error count and the output lines.
     fn run(input: &str) -> (usize, Vec<Value>, String) {
         let mut out = Vec::new();
-        let errors = run_lines(input.as_bytes(), &mut out, clock).unwrap();
+        let errors = run_lines(input.as_bytes(), &mut out, io::sink(), clock, Style::JsonLines).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         (errors, lines, text)
@@ -403,6 +450,20 @@ mod tests {
     }
 
     #[test]
+    fn text_reports_go_to_the_output_and_errors_to_the_error_stream() {
+        let input = format!("{}\n{{\"ak\":\"AK\",\"sk\":\"{SK}\"}}\n", line(SK, ""));
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let errors = run_lines(input.as_bytes(), &mut out, &mut err, clock, Style::Text).unwrap();
+        let (out, err) = (String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap());
+        assert_eq!(errors, 1);
+        assert!(out.starts_with("uri: https://h.example.com/v2/p\ncanonical request:\n  POST\n"), "{out}");
+        assert!(out.contains("\n\n  host;x-sdk-date\n"), "the blank line stays blank: {out}");
+        assert!(out.contains("\nauthorization: SDK-HMAC-SHA256 Access=AK, "), "{out}");
+        assert_eq!(err, "error: line 2: invalid input: missing field `method`\n");
+        assert_no_secret(&format!("{out}{err}"), SK);
+    }
+
+    #[test]
     fn typed_query_values() {
         let input: SigningInput = serde_json::from_str(
             r#"{"ak":"AK","sk":"SK","method":"GET","host":"h","path":"/",
@@ -437,7 +498,8 @@ mod tests {
     fn the_documented_example() {
         let input = br#"{"ak":"AK","sk":"SK","method":"GET","host":"face.cn-north-4.myhuaweicloud.com","path":"/v2/p/face-sets","query":[],"headers":[["X-Sdk-Date","20240315T102030Z"]]}"#;
         let mut output = Vec::new();
-        let failed = run_lines(&input[..], &mut output, SystemTime::now).unwrap();
+        let failed =
+            run_lines(&input[..], &mut output, io::sink(), SystemTime::now, Style::JsonLines).unwrap();
         assert_eq!(failed, 0);
         let report: Value = serde_json::from_slice(&output).unwrap();
         assert_eq!(report["uri"], "https://face.cn-north-4.myhuaweicloud.com/v2/p/face-sets");

@@ -4,7 +4,9 @@
 //! including its canonicalisation corner cases, and returns every intermediate string so a
 //! failing signature can be diagnosed. [`sign_http_request`] applies it to an
 //! `http::Request`. Neither reads the clock: the time is an argument. The server's side,
-//! [`verify`](crate::server::verify), is in [`server`](crate::server).
+//! [`verify`](crate::server::verify), is in [`server`](crate::server). [`input`] describes a
+//! request to sign as plain data (the signing debugger's input, in the shape of Huawei's
+//! signing vectors).
 //!
 //! ```
 //! use std::time::{Duration, UNIX_EPOCH};
@@ -27,6 +29,8 @@
 //! assert!(signed.authorization().starts_with("SDK-HMAC-SHA256 Access=MY-AK, SignedHeaders="));
 //! # Ok::<(), frs_request::sign::SignError>(())
 //! ```
+
+pub mod input;
 
 use std::fmt;
 use std::fmt::Write as _;

@@ -1,0 +1,228 @@
+//! Configuration, exit codes, `--dry-run`, `--verbose`, and secrets never printed.
+
+mod support;
+
+use std::time::Duration;
+
+use frs_emulator::Fault;
+use frs_emulator::testimage::TestImage;
+use support::{Frs, PROJECT, SK, TOKEN, assert_no_secret, rows};
+
+#[test]
+fn missing_credentials_list_every_place_looked_at() {
+    let frs = Frs::start();
+    // Nothing but HOME: no credentials, no project id.
+    let stderr = frs.run_with(&["face-set", "list"], &[], None).fails(3).to_owned();
+    for place in [
+        "--token",
+        "HUAWEICLOUD_SDK_AK",
+        "HUAWEICLOUD_SDK_SK",
+        "FRS_TOKEN",
+        "--project-id",
+        "HUAWEICLOUD_SDK_PROJECT_ID",
+    ] {
+        assert!(stderr.contains(place), "{place} not in {stderr}");
+    }
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    // Half a key pair: reported as such, never completed from elsewhere.
+    let endpoint = frs.emulator.endpoint();
+    let env = [
+        ("FRS_ENDPOINT", endpoint.as_str()),
+        ("HUAWEICLOUD_SDK_AK", "AK"),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+    ];
+    let stderr = frs.run_with(&["face-set", "list"], &env, None).fails(3).to_owned();
+    assert!(stderr.contains("HUAWEICLOUD_SDK_AK set but HUAWEICLOUD_SDK_SK not set"), "{stderr}");
+    // config show says the same.
+    frs.run_with(&["config", "show"], &[], None).fails(3);
+    assert!(frs.emulator.requests().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn refused_credentials_exit_with_3() {
+    let frs = Frs::start();
+    let endpoint = frs.emulator.endpoint();
+    let wrong_sk = [
+        ("FRS_ENDPOINT", endpoint.as_str()),
+        ("HUAWEICLOUD_SDK_AK", frs_emulator::EmulatorConfig::DEFAULT_ACCESS_KEY),
+        ("HUAWEICLOUD_SDK_SK", "not-the-secret-key-at-all"),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+    ];
+    let out = frs.run_with(&["face-set", "list", "--verbose"], &wrong_sk, None);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("error: APIGW.0301 (HTTP 401): "), "{}", out.stderr);
+    assert!(!out.all().contains("not-the-secret-key-at-all"));
+
+    // A token, from FRS_TOKEN or --token: accepted when right, refused when wrong.
+    let token =
+        [("FRS_ENDPOINT", endpoint.as_str()), ("FRS_TOKEN", TOKEN), ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT)];
+    frs.run_with(&["face-set", "list"], &token, None).ok();
+    assert_eq!(frs.emulator.requests().last().unwrap().header("x-auth-token"), Some("***"));
+    let out = frs.run_with(&["face-set", "list", "--token", "wrong-token-0123456789"], &token, None);
+    assert!(out.fails(3).contains("APIGW.0301"), "{}", out.stderr);
+    assert!(!out.all().contains("wrong-token-0123456789"));
+}
+
+#[test]
+fn bad_input_exits_with_2_and_sends_nothing() {
+    let frs = Frs::start();
+    frs.file("notes.txt", b"not an image");
+    for args in [
+        &["face-set", "create", "bad/name"][..],
+        &["face-set", "create", "staff", "--field", "age:int"],
+        &["face-set", "create", "staff", "--capacity", "12345"],
+        &["face", "add", "staff", "missing.png"],
+        &["face", "add", "staff", "notes.txt"],
+        &["face", "add", "staff"],
+        &["face", "add", "staff", "--url", "ftp://example.com/a.png"],
+        &["face", "add", "staff", "--base64", "notes.txt"],
+        &["face", "delete", "staff"],
+        &["face", "delete", "staff", "--face-id", "a1b2c3d4", "--external-image-id", "x"],
+        &["face", "batch-delete", "staff", "--filter", "age:[1 TO"],
+        &["face", "list", "staff", "--offset", "9999", "--limit", "2"],
+        &["search", "staff", "--face-id", "a1b2c3d4", "--top-n", "0"],
+        &["detect", "--url", "/bucket/a.png", "--attributes", "height"],
+        &["compare", "--url", "/bucket/a.png"],
+        &["live", "detect", "--url", "/bucket/a.mp4", "--actions", "jump"],
+        &["face-set", "list", "--endpoint", "ftp://nowhere"],
+        &["face-set", "list", "--timeout", "0"],
+        &["face-set", "frobnicate"],
+        &["--output", "xml", "face-set", "list"],
+    ] {
+        let out = frs.run(args);
+        let stderr = out.fails(2);
+        assert!(!stderr.is_empty(), "{args:?}");
+        assert_no_secret(stderr);
+    }
+    assert!(frs.emulator.requests().is_empty(), "{:?}", frs.emulator.requests());
+}
+
+#[test]
+fn dry_run_prints_the_signed_request_and_sends_nothing() {
+    let frs = Frs::start();
+    frs.file("alice.png", &TestImage::person("alice").png());
+    let out = frs.run(&["face", "add", "staff", "alice.png", "--external-image-id", "alice-1", "--dry-run"]);
+    let text = out.ok();
+    let endpoint = frs.emulator.endpoint();
+    assert!(text.starts_with(&format!("POST {endpoint}/v2/{PROJECT}/face-sets/staff/faces\n")), "{text}");
+    assert!(
+        text.contains("\nauthorization: SDK-HMAC-SHA256 Access=EMULATORAK0000000001, SignedHeaders="),
+        "{text}"
+    );
+    assert!(text.contains(", Signature=***\n"), "{text}");
+    assert!(text.contains("\nx-sdk-date: "), "{text}");
+    assert!(text.contains("multipart body, 2 parts"), "{text}");
+    assert!(text.contains("  external_image_id: alice-1\n"), "{text}");
+    assert!(text.contains("  image_file: file \"alice.png\""), "{text}");
+    assert!(text.contains(" bytes, sha256 "), "{text}");
+
+    let out = frs.run(&["--dry-run", "face", "delete", "staff", "--field", "id=home", "--token", TOKEN]);
+    let text = out.ok();
+    assert!(
+        text.starts_with(&format!("DELETE {endpoint}/v2/{PROJECT}/face-sets/staff/faces?id=home\n")),
+        "{text}"
+    );
+    assert!(text.contains("\nx-auth-token: ***\n"), "{text}");
+    assert!(text.ends_with("no body\n"), "{text}");
+
+    let image = frs_types::ImageBase64::encode(TestImage::person("bob").png()).unwrap();
+    let out = frs.run_stdin(&["detect", "--base64", "-", "--dry-run"], image.as_str().as_bytes());
+    let text = out.ok();
+    assert!(text.contains("\"image_base64\": \"<base64 data: "), "{text}");
+    assert!(!text.contains(image.as_str()), "the image itself is not printed");
+
+    let out = frs.run(&["face", "list", "staff", "--dry-run"]);
+    assert!(out.ok().contains("faces?limit=100&offset=0"), "{}", out.stdout);
+
+    assert_no_secret(&out.all());
+    assert!(frs.emulator.requests().is_empty(), "{:?}", frs.emulator.requests());
+}
+
+#[test]
+fn verbose_lines_and_no_secret_anywhere() {
+    let frs = Frs::start();
+    frs.file("alice.png", &TestImage::person("alice").png());
+    let mut printed = String::new();
+    for args in [
+        &["face-set", "create", "staff", "--field", "age:integer", "--verbose"][..],
+        &["face", "add", "staff", "alice.png", "--external-image-id", "alice-1", "--verbose"],
+        &["face", "list", "staff", "--verbose", "--output", "json"],
+        &["search", "staff", "alice.png", "--verbose"],
+        &["face", "delete", "staff", "--external-image-id", "alice-1", "--verbose"],
+        &["face", "delete", "staff", "--external-image-id", "alice-1", "--verbose"],
+        &["config", "show", "--verbose"],
+        &["face-set", "delete", "staff", "--verbose", "--dry-run"],
+    ] {
+        printed.push_str(&frs.run(args).all());
+    }
+    let token = [
+        ("FRS_ENDPOINT", frs.emulator.endpoint()),
+        ("FRS_TOKEN", TOKEN.to_owned()),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT.to_owned()),
+    ];
+    let token: Vec<(&str, &str)> = token.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    printed.push_str(&frs.run_with(&["face-set", "list", "--verbose"], &token, None).all());
+    printed.push_str(&frs.run_with(&["config", "show"], &token, None).all());
+    printed.push_str(&frs.run_with(&["face-set", "list", "--dry-run"], &token, None).all());
+    assert_no_secret(&printed);
+
+    let out = frs.run(&["face-set", "show", "staff", "--verbose"]);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stderr);
+    assert_eq!(lines[0], format!("> GET {}/v2/{PROJECT}/face-sets/staff", frs.emulator.endpoint()));
+    assert!(lines[1].starts_with("< 200 OK (request id "), "{}", lines[1]);
+    assert!(lines[1].ends_with(" ms)"), "{}", lines[1]);
+    assert_eq!(rows(out.ok())[0], ["name", "staff"], "stdout holds only the data");
+}
+
+#[test]
+fn config_show_names_each_source() {
+    let frs = Frs::start();
+    let out = frs.run(&["config", "show", "--region", "cn-east-3", "--retries", "0"]);
+    let table = rows(out.ok());
+    assert_eq!(table[0], ["SETTING", "VALUE", "SOURCE"]);
+    let row = |setting: &str| {
+        table.iter().find(|r| r[0] == setting).unwrap_or_else(|| panic!("{setting}: {table:?}")).clone()
+    };
+    assert_eq!(row("region"), ["region", "cn-east-3", "--region"]);
+    assert_eq!(row("endpoint"), ["endpoint", frs.emulator.endpoint().as_str(), "environment FRS_ENDPOINT"]);
+    assert_eq!(row("secret key"), ["secret key", "***0000", "environment HUAWEICLOUD_SDK_SK"]);
+    assert_eq!(row("project id")[2], "environment HUAWEICLOUD_SDK_PROJECT_ID");
+    assert_eq!(row("retries"), ["retries", "0", "--retries"]);
+    assert!(!out.all().contains(SK));
+
+    let doc = frs.run(&["config", "show", "--output", "json", "--token", "a-token-given-as-a-flag"]).json();
+    let token = doc.as_array().unwrap().iter().find(|s| s["setting"] == "token").unwrap();
+    assert_eq!(token["value"], "***flag");
+    assert_eq!(token["source"], "--token");
+    assert!(
+        doc.as_array().unwrap().iter().all(|s| s["setting"] != "secret key"),
+        "one credential, one source"
+    );
+    assert!(frs.emulator.requests().is_empty());
+}
+
+#[test]
+fn transport_failures_exit_with_6() {
+    let frs = Frs::start();
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let out = frs.run(&["face-set", "list", "--endpoint", &format!("http://{closed}"), "--retries", "0"]);
+    assert!(out.fails(6).starts_with("error: transport error: "), "{}", out.stderr);
+
+    // A server that never answers, within --timeout.
+    frs.emulator.inject(Fault::Hang, 1);
+    let started = std::time::Instant::now();
+    let out = frs.run(&["face-set", "list", "--timeout", "0.5", "--retries", "0"]);
+    out.fails(6);
+    assert!(started.elapsed() < Duration::from_secs(10));
+
+    // A proxy's HTML page: an answer that is not the service's, exit 5; retried first.
+    frs.emulator.inject(Fault::html(502, "<html>bad gateway</html>"), 2);
+    let before = frs.emulator.requests().len();
+    let out = frs.run(&["face-set", "list", "--retries", "1", "--verbose"]);
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains("unexpected HTTP 502 answer"), "{}", out.stderr);
+    assert_eq!(out.stderr.lines().filter(|l| l.starts_with("< 502 ")).count(), 2, "{}", out.stderr);
+    assert_eq!(frs.emulator.requests().len() - before, 2);
+}
