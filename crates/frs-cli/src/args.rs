@@ -489,7 +489,7 @@ pub(crate) struct CompletionsArgs {
     pub(crate) shell: clap_complete::Shell,
 }
 
-/// `frs demo` (no options yet).
+/// `frs demo`: a narrated run of the whole API against an embedded emulator (no options).
 #[derive(Debug, Args)]
 pub(crate) struct DemoArgs {}
 

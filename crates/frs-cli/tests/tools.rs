@@ -183,3 +183,23 @@ fn help_has_the_exit_codes_and_an_example_for_every_subcommand() {
     assert!(version.ok().starts_with("frs "), "{}", version.stdout);
     assert!(frs.emulator.requests().is_empty());
 }
+
+/// The README's main job: `frs demo` walks the whole API against its embedded emulator, with
+/// no credentials, no network and nothing set in the environment.
+#[test]
+fn demo_runs_the_whole_api_with_nothing_set_up() {
+    let dir = TempDir::new();
+    let out = run_in(dir.path(), &["demo"], &[], None);
+    let text = out.ok();
+    assert!(text.starts_with("frs demo: the whole Face Recognition Service API against an embedded emulator at http://127.0.0.1:"), "{text}");
+    assert!(text.contains("13. delete by a custom field: badge=A-1"), "{text}");
+    assert!(
+        text.contains(
+            "error FRS.0402 (HTTP 400): External id is not exist, can not delete face [request id "
+        ),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with("requests went to the emulator"), "{text}");
+    assert!(!out.all().contains(EmulatorConfig::DEFAULT_SECRET_KEY));
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}
