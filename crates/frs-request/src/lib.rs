@@ -36,10 +36,12 @@
 mod body;
 mod canonical;
 pub mod catalogue;
+pub mod chain;
 pub mod client;
 mod config;
 mod credentials;
 pub mod detection;
+mod endpoint;
 pub mod env;
 mod error;
 mod execute;
@@ -50,6 +52,7 @@ pub mod iam;
 mod listing;
 pub mod liveness;
 pub mod media_file;
+pub mod metadata;
 pub mod multipart;
 mod operation;
 pub mod response;
@@ -65,8 +68,9 @@ mod transport;
 
 pub use body::Body;
 pub use client::{AsyncClient, AsyncRuntime, BlockingClient, BlockingRuntime};
-pub use config::{Config, DEFAULT_USER_AGENT, Endpoint};
-pub use credentials::{Credentials, TokenProvider};
+pub use config::{Config, DEFAULT_USER_AGENT};
+pub use credentials::{Credentials, MetadataProvider, TokenProvider};
+pub use endpoint::Endpoint;
 pub use error::{
     BuildError, CallError, DecodeError, Error, ServiceError, TransportError, TransportErrorKind,
 };
