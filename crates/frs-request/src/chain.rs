@@ -525,19 +525,19 @@ fn project_id(
     profile: &mut ProfileState<'_>,
     sources: &mut Vec<SettingSource>,
 ) -> Result<ProjectId, ChainError> {
-    let from_profile = profile.basic()?.and_then(|b| b.project_id.clone());
-    let candidates = [
-        (given(input.explicit.project_id.as_ref()), Source::Explicit),
-        (lookup(input.env, env::PROJECT_ID), Source::Env(env::PROJECT_ID.to_owned())),
-        (from_profile, profile.source().unwrap_or(Source::Default)),
-    ];
-    for (value, source) in candidates {
-        if let Some(value) = value {
-            let id =
-                ProjectId::new(value.clone()).map_err(|e| invalid(Setting::ProjectId, source.clone(), e))?;
-            sources.push(SettingSource::plain(Setting::ProjectId, source, value));
-            return Ok(id);
-        }
+    let mut found = given(input.explicit.project_id.as_ref()).map(|v| (v, Source::Explicit));
+    if found.is_none() {
+        found = lookup(input.env, env::PROJECT_ID).map(|v| (v, Source::Env(env::PROJECT_ID.to_owned())));
+    }
+    if found.is_none() {
+        // Read only when needed: a broken file nothing needs is no error.
+        let value = profile.basic()?.and_then(|b| b.project_id.clone());
+        found = value.zip(profile.source());
+    }
+    if let Some((value, source)) = found {
+        let id = ProjectId::new(value.clone()).map_err(|e| invalid(Setting::ProjectId, source.clone(), e))?;
+        sources.push(SettingSource::plain(Setting::ProjectId, source, value));
+        return Ok(id);
     }
     let mut looked_at = LookedAt::default();
     looked_at.push("explicit values (no project id)");
@@ -614,8 +614,10 @@ fn iam_endpoint(
     let mut found = None;
     if let Some(url) = given(input.explicit.iam_endpoint.as_ref()) {
         found = Some((url, Source::Explicit));
-    } else if let Some(url) = profile.basic()?.and_then(|b| b.iam_endpoint.clone()) {
-        found = Some((url, profile.source().unwrap_or(Source::Default)));
+    } else if let Some(found_in_profile) =
+        profile.basic()?.and_then(|b| b.iam_endpoint.clone()).zip(profile.source())
+    {
+        found = Some(found_in_profile);
     } else if let Some(url) = lookup(input.env, env::IAM_ENDPOINT) {
         found = Some((url, Source::Env(env::IAM_ENDPOINT.to_owned())));
     }
