@@ -18,6 +18,7 @@ use crate::error::{BuildError, CallError, Error, TransportError};
 use crate::metadata::{SECURITY_KEY_PATH, TOKEN_PATH};
 use crate::operation::{Idempotency, Operation, Reply};
 use crate::retry::RetryDecision;
+use crate::spec::AuthMode;
 use crate::transport::{AsyncTransport, SyncTransport};
 
 /// What a loop driving a [`Call`] does next.
@@ -92,12 +93,13 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
     /// request or the metadata calls first when credentials are needed).
     pub fn next<E>(&mut self, now: SystemTime) -> Step<O::Output, E> {
         match self.config.credentials() {
-            Credentials::Password(provider) if provider.current(now).is_none() => {
+            // An anonymous operation (a token or metadata request run by hand) needs none.
+            Credentials::Password(provider) if provider.current(now).is_none() && !self.is_anonymous() => {
                 self.phase = Phase::Token;
                 self.token_attempts += 1;
                 return self.send(provider.issue().to_request(self.config, now));
             }
-            Credentials::Metadata(provider) if provider.current(now).is_none() => {
+            Credentials::Metadata(provider) if provider.current(now).is_none() && !self.is_anonymous() => {
                 self.token_attempts += 1;
                 let built = match provider.session(now) {
                     None => {
@@ -116,6 +118,12 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
         self.phase = Phase::Operation;
         self.attempts += 1;
         self.send(self.op.to_request(self.config, now))
+    }
+
+    /// Whether the operation is sent without credentials. Asked only when credentials
+    /// would have to be fetched first, as building the spec may cost a body.
+    fn is_anonymous(&self) -> bool {
+        self.op.request_spec().is_ok_and(|spec| spec.auth == AuthMode::Anonymous)
     }
 
     fn send<E>(&mut self, built: Result<http::Request<Bytes>, BuildError>) -> Step<O::Output, E> {

@@ -582,3 +582,20 @@ fn secrets_stay_out_of_debug() {
     let requests = cloud.requests.borrow();
     assert!(!format!("{:?}", requests[1]).contains("session-1"));
 }
+
+/// An anonymous operation needs no credentials: run by hand under metadata credentials, it
+/// is sent alone, with nothing fetched first.
+#[test]
+fn the_metadata_operations_run_by_hand_are_sent_alone() {
+    let (cloud, config) = (Cloud::default(), config());
+    let clock = Clock(&cloud);
+    let transport = cloud.transport();
+    let token =
+        execute_blocking(&config, &transport, &IssueMetadataToken::new(), || clock.now(), |_| {}).unwrap();
+    assert_eq!(token.value.token.expose(), "session-1");
+    let keys = GetSecurityKey::new(Some(token.value.token));
+    let keys = execute_blocking(&config, &transport, &keys, || clock.now(), |_| {}).unwrap().value;
+    assert_eq!(keys.access_key, "TEMPAK-1");
+    assert_eq!(cloud.log(), lines(&["token", "key with session-1"]));
+    assert!(provider(&config).current(at(0)).is_none(), "nothing was cached behind the caller's back");
+}
