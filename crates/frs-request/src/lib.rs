@@ -8,6 +8,8 @@
 //! is a transport too.
 //!
 //! - [`Config`], [`Credentials`], [`Endpoint`]: where requests go and who sends them;
+//!   [`chain`] finds them as the official SDKs do (explicit values, environment, profile
+//!   file, ECS metadata — [`metadata`]), from what the caller read;
 //! - [`sign`]: the `SDK-HMAC-SHA256` signer as pure functions ([`server`] holds what only a
 //!   server needs: the verifier, the multipart parser);
 //! - [`Operation`] and the operations, grouped as the service groups them ([`faces`]);
