@@ -121,7 +121,7 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
     }
 
     /// Whether the operation is sent without credentials. Asked only when credentials
-    /// would have to be fetched first, as building the spec may cost a body.
+    /// would have to be fetched (or were refused), as building the spec may cost a body.
     fn is_anonymous(&self) -> bool {
         self.op.request_spec().is_ok_and(|spec| spec.auth == AuthMode::Anonymous)
     }
@@ -185,7 +185,7 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
             Ok(reply) => return Step::Done(Ok(reply)),
             Err(error) => error,
         };
-        if !self.token_refreshed && is_token_refusal(&error) {
+        if !self.token_refreshed && is_token_refusal(&error) && !self.is_anonymous() {
             // The cached token or keys were refused (expired early, revoked): fetch new ones
             // and resend once.
             let refetch = match self.config.credentials() {

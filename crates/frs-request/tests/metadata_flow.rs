@@ -599,3 +599,16 @@ fn the_metadata_operations_run_by_hand_are_sent_alone() {
     assert_eq!(cloud.log(), lines(&["token", "key with session-1"]));
     assert!(provider(&config).current(at(0)).is_none(), "nothing was cached behind the caller's back");
 }
+
+/// A refusal of an anonymous operation is not a refusal of the credentials: nothing is
+/// fetched and the operation is not resent.
+#[test]
+fn a_refused_anonymous_operation_is_not_resent() {
+    let (cloud, config) = (Cloud::default(), config().with_retry(RetryPolicy::none()));
+    let clock = Clock(&cloud);
+    let transport = cloud.transport();
+    let op = GetSecurityKey::new(Some(Secret::new("made-up")));
+    let err = execute_blocking(&config, &transport, &op, || clock.now(), |_| {}).unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err:?}");
+    assert_eq!(cloud.log(), lines(&["key with made-up"]));
+}
