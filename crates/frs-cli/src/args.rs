@@ -15,12 +15,13 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 /// Shown after the top-level help: where settings come from, and the exit codes scripts can
 /// branch on (the same table as `docs/cli.md`).
 const TOP_AFTER_HELP: &str = "\
-Configuration (first found wins):
-  credentials  --token, then HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN),
-               then FRS_TOKEN
-  project id   --project-id, then HUAWEICLOUD_SDK_PROJECT_ID
-  endpoint     --endpoint, then FRS_ENDPOINT, then HUAWEICLOUD_SDK_REGION_FRS_<REGION>, then the region's
-  region       --region, else cn-north-4
+Configuration (the official SDKs' chain; first found wins):
+  credentials  --token; HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN) or
+               FRS_TOKEN; the profile file ~/.huaweicloud/credentials [basic] (or
+               HUAWEICLOUD_SDK_CREDENTIALS_FILE); ECS metadata when FRS_METADATA_URL is set
+  project id   --project-id, HUAWEICLOUD_SDK_PROJECT_ID, the profile's project_id
+  region       --region, FRS_REGION (no default)
+  endpoint     --endpoint, --region's, FRS_ENDPOINT, HUAWEICLOUD_SDK_REGION_FRS_<REGION>, the region's
 `frs config show` prints what was found and where.
 
 Exit codes:
@@ -59,7 +60,7 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, value_name = "URL")]
     pub(crate) endpoint: Option<String>,
 
-    /// The region (its endpoint unless --endpoint or the environment gives one).
+    /// The region (no default; its public endpoint unless --endpoint is given).
     #[arg(long, global = true, value_name = "ID")]
     pub(crate) region: Option<String>,
 

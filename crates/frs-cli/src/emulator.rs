@@ -24,8 +24,9 @@ pub(crate) fn run(args: &EmulatorArgs) -> Result<ExitCode, CliError> {
     Ok(frs_emulator::cli::run(&args.emulator))
 }
 
-/// The `export` lines for an emulator started with `args`: the endpoint (`FRS_ENDPOINT` and
-/// the official SDKs' region variable), the project id and the first credential it accepts.
+/// The `export` lines for an emulator started with `args`: the endpoint (`FRS_ENDPOINT`, and
+/// for the official SDKs the region `FRS_REGION` with its endpoint variable), the project id
+/// and the first credential it accepts.
 fn export_lines(args: &frs_emulator::cli::Args) -> Result<String, CliError> {
     if args.port == 0 {
         return Err(CliError::usage(
@@ -37,6 +38,7 @@ fn export_lines(args: &frs_emulator::cli::Args) -> Result<String, CliError> {
     let region = Region::new(&config.region).unwrap_or(Region::CN_NORTH_4);
     let mut vars = vec![
         (FRS_ENDPOINT.to_owned(), endpoint.clone()),
+        (frs_request::env::REGION.to_owned(), region.id().to_owned()),
         (region_endpoint_variable(&region), endpoint),
         (PROJECT_ID.to_owned(), config.project_id.clone()),
     ];
@@ -90,6 +92,7 @@ mod tests {
         let text = export_lines(&args(&["--port", "8080"])).unwrap();
         let expected = format!(
             "export FRS_ENDPOINT=http://127.0.0.1:8080\n\
+             export FRS_REGION=cn-north-4\n\
              export HUAWEICLOUD_SDK_REGION_FRS_CN_NORTH_4=http://127.0.0.1:8080\n\
              export HUAWEICLOUD_SDK_PROJECT_ID={}\n\
              export HUAWEICLOUD_SDK_AK={}\nexport HUAWEICLOUD_SDK_SK={}\n",

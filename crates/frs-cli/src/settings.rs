@@ -1,40 +1,43 @@
-//! Configuration: the global options and the environment turned into a
-//! [`frs_request::Config`], with where each setting came from.
+//! Configuration: the global options, the environment, the profile file and (when asked
+//! for) the ECS metadata service turned into a [`frs_request::Config`], with where each
+//! setting came from — through the library's credential chain ([`frs_request::chain`]), so
+//! `frs` finds credentials exactly where the SDK does.
 //!
-//! [`from_process`] is the one entry point; its callers know nothing of how it looks things
-//! up ([`resolve`] does, over a lookup function).
-//! Precedence, first found wins:
+//! [`from_process`] is the one entry point; it reads what the chain needs (the process
+//! environment, the profile file) and [`resolve`] does the rest over what was read.
+//! Precedence, first found wins (a credential is taken whole from one place):
 //!
-//! - credentials: `--token`; then `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK` (with
-//!   `HUAWEICLOUD_SDK_SECURITY_TOKEN` for temporary keys); then `FRS_TOKEN`. A credential
-//!   comes whole from one place: an AK without its SK is reported, not completed elsewhere;
-//! - project id: `--project-id`, then `HUAWEICLOUD_SDK_PROJECT_ID`;
-//! - region: `--region`, else `cn-north-4`;
-//! - endpoint: `--endpoint`, then `FRS_ENDPOINT`, then `HUAWEICLOUD_SDK_REGION_FRS_<REGION>`
-//!   (the first of a comma-separated list), then the region's public endpoint;
-//! - IAM endpoint: `HUAWEICLOUD_SDK_IAM_ENDPOINT`, then the region's.
-//!
-//! [`resolve`] reads the environment through a lookup function, so tests give their own.
+//! 1. flags: `--token`, `--project-id`, `--region`, `--endpoint`;
+//! 2. the environment: `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK` (+
+//!    `HUAWEICLOUD_SDK_SECURITY_TOKEN`), or `FRS_TOKEN`; `HUAWEICLOUD_SDK_PROJECT_ID`,
+//!    `FRS_REGION`, `FRS_ENDPOINT`, `HUAWEICLOUD_SDK_REGION_FRS_<REGION>`,
+//!    `HUAWEICLOUD_SDK_IAM_ENDPOINT`;
+//! 3. the profile file (`HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else
+//!    `~/.huaweicloud/credentials`), section `[basic]`: `ak`, `sk`, `security_token`,
+//!    `project_id`, `iam_endpoint`;
+//! 4. the ECS metadata service, only when `FRS_METADATA_URL` is set (use
+//!    `http://169.254.169.254` on an ECS): off ECS the address never answers, and a tool
+//!    that waits for a timeout before saying "no credentials" is worse than one that says
+//!    where to look.
 
-use frs_request::env::{AK, IAM_ENDPOINT, PROJECT_ID, SECURITY_TOKEN, SK, region_endpoint_variable};
-use frs_request::{Config, Credentials, Endpoint, RetryPolicy};
-use frs_types::{ProjectId, Region};
+use std::path::PathBuf;
+
+use frs_request::RetryPolicy;
+use frs_request::chain::{self, ChainError, ChainInput, Explicit, ProfileText};
 
 use crate::args::GlobalArgs;
 use crate::exit::CliError;
 
 /// The token variable `frs` reads (sent as `X-Auth-Token`).
-pub(crate) const FRS_TOKEN: &str = "FRS_TOKEN";
+pub(crate) const FRS_TOKEN: &str = frs_request::env::TOKEN;
 /// The endpoint variable `frs` reads before the official SDKs' region variable.
-pub(crate) const FRS_ENDPOINT: &str = "FRS_ENDPOINT";
-/// The region used when none is given.
-pub(crate) const DEFAULT_REGION: Region = Region::CN_NORTH_4;
+pub(crate) const FRS_ENDPOINT: &str = frs_request::env::ENDPOINT;
 
 /// A configuration and where each of its settings came from.
 #[derive(Debug)]
 pub(crate) struct Resolved {
     /// What requests are built with.
-    pub(crate) config: Config,
+    pub(crate) config: frs_request::Config,
     /// One entry per setting, in a fixed order, for `frs config show`.
     pub(crate) sources: Vec<SettingSource>,
 }
@@ -46,7 +49,7 @@ pub(crate) struct SettingSource {
     pub(crate) setting: &'static str,
     /// The value, secrets masked to their last four characters.
     pub(crate) value: String,
-    /// Where it came from: `--endpoint`, `environment HUAWEICLOUD_SDK_AK`, `default`.
+    /// Where it came from: `--endpoint`, `environment variable HUAWEICLOUD_SDK_AK`, `default`.
     pub(crate) source: String,
 }
 
@@ -56,178 +59,59 @@ impl SettingSource {
     }
 }
 
-/// A secret as it may be shown: `***` and its last four characters, or only `***` when it
-/// is too short for four characters to be safe to show.
-pub(crate) fn mask(secret: &str) -> String {
-    let chars: Vec<char> = secret.chars().collect();
-    if chars.len() < 12 {
-        return "***".to_owned();
-    }
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("***{tail}")
-}
-
-/// Where a value was found.
-struct Found {
-    value: String,
-    source: String,
-}
-
-/// Looks a setting up: the flag first, then each variable in turn.
-fn lookup(
-    flag: Option<&str>,
-    flag_name: &str,
-    variables: &[&str],
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Option<Found> {
-    if let Some(value) = flag.map(str::trim).filter(|v| !v.is_empty()) {
-        return Some(Found { value: value.to_owned(), source: flag_name.to_owned() });
-    }
-    variables.iter().find_map(|name| {
-        let value = env(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())?;
-        Some(Found { value, source: format!("environment {name}") })
-    })
-}
-
-/// The configuration for the global options and this process's environment: what every
-/// command calls.
+/// The configuration for the global options and this process's environment and profile
+/// file: what every command calls.
 ///
 /// # Errors
 /// As [`resolve`].
 pub(crate) fn from_process(global: &GlobalArgs) -> Result<Resolved, CliError> {
-    resolve(global, &|name| std::env::var(name).ok())
+    let env = |name: &str| std::env::var(name).ok();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let profile = chain::profile_path(&env, home.as_deref()).map(|path| {
+        // An unreadable file counts as absent; the chain says which path it looked at.
+        let text = std::fs::read_to_string(&path).ok();
+        ProfileText { path, text }
+    });
+    resolve(global, &env, profile)
 }
 
-/// Turns the global options and the environment into a configuration.
+/// Turns the global options, the environment (through `env`) and the profile file's text
+/// into a configuration.
 ///
 /// # Errors
 /// [`CliError::Usage`] for an invalid region, endpoint or project id (naming where it came
 /// from); [`CliError::Credentials`] when no credentials or no project id were found, listing
-/// every place that was looked at.
+/// every place that was looked at, or when a place holds half a credential.
 pub(crate) fn resolve(
     global: &GlobalArgs,
     env: &dyn Fn(&str) -> Option<String>,
+    profile: Option<ProfileText>,
 ) -> Result<Resolved, CliError> {
-    let get = |name: &str| env(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    let mut sources = Vec::new();
-
-    let region = match lookup(global.region.as_deref(), "--region", &[], env) {
-        Some(found) => {
-            let region =
-                Region::new(&found.value).map_err(|e| CliError::usage(format!("{}: {e}", found.source)))?;
-            sources.push(SettingSource::new("region", region.id(), found.source));
-            region
-        }
-        None => {
-            sources.push(SettingSource::new("region", DEFAULT_REGION.id(), "default"));
-            DEFAULT_REGION
-        }
+    let explicit = Explicit {
+        token: global.token.clone().map(Into::into),
+        project_id: global.project_id.clone(),
+        region: global.region.clone(),
+        endpoint: global.endpoint.clone(),
+        ..Explicit::default()
     };
-
-    let region_variable = region_endpoint_variable(&region);
-    let endpoint =
-        match lookup(global.endpoint.as_deref(), "--endpoint", &[FRS_ENDPOINT, &region_variable], env) {
-            Some(found) => {
-                // The official variable may hold a comma-separated list: its first entry is used.
-                let first = found.value.split(',').map(str::trim).find(|s| !s.is_empty()).unwrap_or_default();
-                let endpoint =
-                    Endpoint::parse(first).map_err(|e| CliError::usage(format!("{}: {e}", found.source)))?;
-                sources.push(SettingSource::new("endpoint", endpoint.to_string(), found.source));
-                endpoint
-            }
-            None => {
-                let endpoint = Endpoint::for_region(&region);
-                sources.push(SettingSource::new(
-                    "endpoint",
-                    endpoint.to_string(),
-                    format!("region {}", region.id()),
-                ));
-                endpoint
-            }
-        };
-
-    let iam_endpoint = match lookup(None, "", &[IAM_ENDPOINT], env) {
-        Some(found) => {
-            let endpoint = Endpoint::parse(&found.value)
-                .map_err(|e| CliError::usage(format!("{}: {e}", found.source)))?;
-            sources.push(SettingSource::new("IAM endpoint", endpoint.to_string(), found.source));
-            endpoint
-        }
-        None => {
-            let endpoint = Endpoint::iam_for_region(&region);
-            sources.push(SettingSource::new(
-                "IAM endpoint",
-                endpoint.to_string(),
-                format!("region {}", region.id()),
-            ));
-            endpoint
-        }
+    // ECS metadata only when asked for (see the module documentation).
+    let metadata = match env(frs_request::env::METADATA_URL) {
+        Some(_) => Some(chain::metadata_endpoint(env).map_err(chain_error)?),
+        None => None,
     };
-
-    let mut missing = Vec::new();
-    let project = match lookup(global.project_id.as_deref(), "--project-id", &[PROJECT_ID], env) {
-        Some(found) => {
-            let project =
-                ProjectId::new(found.value).map_err(|e| CliError::usage(format!("{}: {e}", found.source)))?;
-            sources.push(SettingSource::new("project id", project.as_str(), found.source));
-            Some(project)
-        }
-        None => {
-            missing
-                .push(format!("no project id; looked at: --project-id (not given), {PROJECT_ID} (not set)"));
-            None
-        }
-    };
-
-    let credentials = if let Some(found) = lookup(global.token.as_deref(), "--token", &[], env) {
-        sources.push(SettingSource::new("token", mask(&found.value), found.source));
-        Some(Credentials::token(found.value))
-    } else {
-        match (get(AK), get(SK)) {
-            (Some(ak), Some(sk)) => {
-                sources.push(SettingSource::new("access key", ak.as_str(), format!("environment {AK}")));
-                sources.push(SettingSource::new("secret key", mask(&sk), format!("environment {SK}")));
-                Some(match get(SECURITY_TOKEN) {
-                    Some(token) => {
-                        sources.push(SettingSource::new(
-                            "security token",
-                            mask(&token),
-                            format!("environment {SECURITY_TOKEN}"),
-                        ));
-                        Credentials::temporary(ak, sk, token)
-                    }
-                    None => Credentials::access_key(ak, sk),
-                })
-            }
-            (ak, sk) => match get(FRS_TOKEN) {
-                Some(token) => {
-                    sources.push(SettingSource::new(
-                        "token",
-                        mask(&token),
-                        format!("environment {FRS_TOKEN}"),
-                    ));
-                    Some(Credentials::token(token))
-                }
-                None => {
-                    let keys = match (ak, sk) {
-                        (Some(_), None) => format!("{AK} set but {SK} not set"),
-                        (None, Some(_)) => format!("{SK} set but {AK} not set"),
-                        _ => format!("{AK} and {SK} not set"),
-                    };
-                    missing.push(format!(
-                        "no credentials found; looked at: --token (not given), environment ({keys}), \
-                         {FRS_TOKEN} (not set)"
-                    ));
-                    None
-                }
-            },
-        }
-    };
-
-    let (Some(project), Some(credentials)) = (project, credentials) else {
-        missing.push("see `frs config show` and docs/cli.md".to_owned());
-        return Err(CliError::Credentials(missing.join("; ")));
-    };
+    let input = ChainInput { explicit, env, profile, metadata };
+    let resolved = chain::resolve(&input).map_err(chain_error)?;
+    let mut sources: Vec<SettingSource> = resolved
+        .sources
+        .iter()
+        .map(|s| {
+            let source = match s.source() {
+                chain::Source::Explicit => explicit_flag(s.setting()).to_owned(),
+                other => other.to_string(),
+            };
+            SettingSource::new(s.setting().name(), s.masked(), source)
+        })
+        .collect();
 
     let retries = global.retries.unwrap_or(DEFAULT_RETRIES);
     sources.push(SettingSource::new(
@@ -242,10 +126,44 @@ pub(crate) fn resolve(
         format!("{} s", timeout.as_secs_f64()),
         if global.timeout.is_some() { "--timeout" } else { "default" },
     ));
+    Ok(Resolved { config: resolved.config.with_retry(retry), sources })
+}
 
-    let config =
-        Config::new(endpoint, project, credentials).with_iam_endpoint(iam_endpoint).with_retry(retry);
-    Ok(Resolved { config, sources })
+/// The flag behind an explicit setting.
+fn explicit_flag(setting: chain::Setting) -> &'static str {
+    match setting {
+        chain::Setting::Token => "--token",
+        chain::Setting::ProjectId => "--project-id",
+        chain::Setting::Region => "--region",
+        chain::Setting::Endpoint => "--endpoint",
+        _ => "flag",
+    }
+}
+
+/// The exit code of a chain error: a value that cannot be used, or no region or endpoint at
+/// all, is bad input (2); missing or half-given credentials and a missing project id are
+/// credential problems (3). There is no default region, as in the official SDKs: a request
+/// sent to a region the user did not choose is worse than an error.
+fn chain_error(error: ChainError) -> CliError {
+    match error {
+        ChainError::Invalid { .. } | ChainError::NoEndpoint { .. } => {
+            CliError::Usage(format!("{}; give --region or --endpoint (see docs/cli.md)", in_flags(&error)))
+        }
+        other => {
+            CliError::Credentials(format!("{}; see `frs config show` and docs/cli.md", in_flags(&other)))
+        }
+    }
+}
+
+/// The chain's words for explicit values, in the flags' own names.
+fn in_flags(error: &ChainError) -> String {
+    error
+        .to_string()
+        .replace("explicit values (none)", "flags (no --token)")
+        .replace("explicit values (no project id)", "flags (no --project-id)")
+        .replace("explicit values (no endpoint, no region)", "flags (no --endpoint, no --region)")
+        .replace("discover it with frs_request::iam::ListProjects", "give --project-id")
+        .replace("(not tried)", "(not tried: set FRS_METADATA_URL=http://169.254.169.254 on an ECS)")
 }
 
 /// Retries after the first attempt when `--retries` is not given (the SDK's default of three
@@ -256,54 +174,69 @@ pub(crate) const DEFAULT_RETRIES: u32 = 2;
 mod tests {
     use std::collections::HashMap;
 
+    use frs_request::Credentials;
+    use frs_request::env::{AK, PROJECT_ID, REGION, SECURITY_TOKEN, SK};
+
     use super::*;
 
     const SECRET: &str = "sk-very-secret-0123456789";
 
-    fn resolve_with(global: &GlobalArgs, vars: &[(&str, &str)]) -> Result<Resolved, CliError> {
+    fn resolve_with(
+        global: &GlobalArgs,
+        vars: &[(&str, &str)],
+        profile: Option<&str>,
+    ) -> Result<Resolved, CliError> {
         let map: HashMap<String, String> =
             vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        resolve(global, &|name| map.get(name).cloned())
+        let profile = ProfileText {
+            path: "/home/test/.huaweicloud/credentials".into(),
+            text: profile.map(str::to_owned),
+        };
+        resolve(global, &|name| map.get(name).cloned(), Some(profile))
     }
 
     fn source<'a>(resolved: &'a Resolved, setting: &str) -> &'a SettingSource {
-        resolved.sources.iter().find(|s| s.setting == setting).unwrap()
+        resolved
+            .sources
+            .iter()
+            .find(|s| s.setting == setting)
+            .unwrap_or_else(|| panic!("{setting}: {:?}", resolved.sources))
     }
 
     #[test]
     fn the_environment_as_the_official_sdks_read_it() {
-        let r =
-            resolve_with(&GlobalArgs::default(), &[(AK, "AK1"), (SK, SECRET), (PROJECT_ID, "p1")]).unwrap();
+        let r = resolve_with(
+            &GlobalArgs::default(),
+            &[(AK, "AK1"), (SK, SECRET), (PROJECT_ID, "p1"), (REGION, "cn-north-4")],
+            None,
+        )
+        .unwrap();
         assert_eq!(r.config.endpoint().to_string(), "https://face.cn-north-4.myhuaweicloud.com");
         assert!(matches!(r.config.credentials(), Credentials::AccessKey { security_token: None, .. }));
-        assert_eq!(source(&r, "secret key").value, "***6789");
-        assert_eq!(source(&r, "secret key").source, "environment HUAWEICLOUD_SDK_SK");
-        assert_eq!(source(&r, "endpoint").source, "region cn-north-4");
+        assert_eq!(source(&r, "secret key").value, "****6789");
+        assert_eq!(source(&r, "secret key").source, "environment variable HUAWEICLOUD_SDK_SK");
         assert_eq!(source(&r, "retries").value, "2");
         assert_eq!(r.config.retry().max_attempts, 3);
         assert!(!format!("{:?}", r.sources).contains(SECRET));
 
-        let r = resolve_with(
-            &GlobalArgs::default(),
-            &[
-                (AK, "AK1"),
-                (SK, SECRET),
-                (SECURITY_TOKEN, "security-token-abcdefgh"),
-                (PROJECT_ID, "p1"),
-                ("HUAWEICLOUD_SDK_REGION_FRS_CN_NORTH_4", " http://127.0.0.1:9 , https://backup.example.com"),
-            ],
-        )
-        .unwrap();
+        let vars = [
+            (AK, "AK1"),
+            (SK, SECRET),
+            (SECURITY_TOKEN, "security-token-abcdefgh"),
+            (PROJECT_ID, "p1"),
+            ("HUAWEICLOUD_SDK_REGION_FRS_CN_NORTH_4", " http://127.0.0.1:9 , https://backup.example.com"),
+            (REGION, "cn-north-4"),
+        ];
+        let r = resolve_with(&GlobalArgs::default(), &vars, None).unwrap();
         assert!(matches!(r.config.credentials(), Credentials::AccessKey { security_token: Some(_), .. }));
         assert_eq!(r.config.endpoint().to_string(), "http://127.0.0.1:9");
-        assert_eq!(source(&r, "security token").value, "***efgh");
+        assert_eq!(source(&r, "security token").value, "****efgh");
     }
 
     #[test]
-    fn flags_win_over_the_environment() {
+    fn flags_win_over_the_environment_which_wins_over_the_profile() {
         let global = GlobalArgs {
             endpoint: Some("http://127.0.0.1:1".into()),
-            region: Some("cn-east-3".into()),
             project_id: Some("flag-project".into()),
             token: Some("flag-token-0123456789".into()),
             retries: Some(0),
@@ -311,45 +244,42 @@ mod tests {
         };
         let vars =
             [(AK, "AK1"), (SK, SECRET), (PROJECT_ID, "env-project"), (FRS_ENDPOINT, "http://127.0.0.1:2")];
-        let r = resolve_with(&global, &vars).unwrap();
+        let r = resolve_with(&global, &vars, None).unwrap();
         assert_eq!(r.config.endpoint().to_string(), "http://127.0.0.1:1");
         assert_eq!(r.config.project_id().as_str(), "flag-project");
-        assert_eq!(r.config.iam_endpoint().to_string(), "https://iam.cn-east-3.myhuaweicloud.com");
         assert!(matches!(r.config.credentials(), Credentials::Token(_)));
         assert_eq!(source(&r, "token").source, "--token");
+        assert_eq!(source(&r, "endpoint").source, "--endpoint");
         assert_eq!(r.config.retry().max_attempts, 1);
 
-        // FRS_ENDPOINT before the official region variable; FRS_TOKEN after the keys.
-        let vars = [
-            (FRS_TOKEN, "env-token-0123456789"),
-            (PROJECT_ID, "p"),
-            (FRS_ENDPOINT, "http://127.0.0.1:2"),
-            ("HUAWEICLOUD_SDK_REGION_FRS_CN_NORTH_4", "http://127.0.0.1:3"),
-        ];
-        let r = resolve_with(&GlobalArgs::default(), &vars).unwrap();
-        assert_eq!(r.config.endpoint().to_string(), "http://127.0.0.1:2");
-        assert_eq!(source(&r, "token").source, "environment FRS_TOKEN");
+        let profile = "[basic]\nak = PROFILEAK1\nsk = profile-secret-0001\nproject_id = profile-project\n";
         let r = resolve_with(
             &GlobalArgs::default(),
-            &[(AK, "AK1"), (SK, SECRET), (PROJECT_ID, "p"), (FRS_TOKEN, "t")],
+            &[(AK, "AK1"), (SK, SECRET), (FRS_ENDPOINT, "http://127.0.0.1:2")],
+            Some(profile),
         )
         .unwrap();
-        assert!(matches!(r.config.credentials(), Credentials::AccessKey { .. }));
+        let Credentials::AccessKey { access_key, .. } = r.config.credentials() else { panic!() };
+        assert_eq!(access_key, "AK1", "the environment's keys win over the profile's");
+        assert_eq!(r.config.project_id().as_str(), "profile-project", "settings are looked up one by one");
+        let r = resolve_with(&GlobalArgs::default(), &[(REGION, "cn-north-4")], Some(profile)).unwrap();
+        assert_eq!(source(&r, "access key").source, "profile file /home/test/.huaweicloud/credentials");
     }
 
     #[test]
     fn missing_credentials_list_every_place_looked_at() {
-        let err = resolve_with(&GlobalArgs::default(), &[]).unwrap_err();
+        let err = resolve_with(&GlobalArgs::default(), &[], None).unwrap_err();
         assert_eq!(err.exit_code(), crate::exit::CREDENTIALS);
         let text = err.to_string();
-        for place in ["--token", AK, SK, FRS_TOKEN, "--project-id", PROJECT_ID] {
+        for place in [AK, SK, FRS_TOKEN, "/home/test/.huaweicloud/credentials", "ECS metadata", "docs/cli.md"]
+        {
             assert!(text.contains(place), "{place} missing from {text}");
         }
         // Half a key pair is reported, not mixed with another source.
-        let err = resolve_with(&GlobalArgs::default(), &[(AK, "AK1"), (PROJECT_ID, "p")]).unwrap_err();
-        assert!(err.to_string().contains("HUAWEICLOUD_SDK_AK set but HUAWEICLOUD_SDK_SK not set"), "{err}");
-        assert!(!err.to_string().contains("project id"), "{err}");
-        let err = resolve_with(&GlobalArgs::default(), &[(SK, SECRET), (PROJECT_ID, "p")]).unwrap_err();
+        let err = resolve_with(&GlobalArgs::default(), &[(AK, "AK1"), (PROJECT_ID, "p")], None).unwrap_err();
+        assert_eq!(err.exit_code(), crate::exit::CREDENTIALS);
+        assert!(err.to_string().contains("incomplete credentials"), "{err}");
+        let err = resolve_with(&GlobalArgs::default(), &[(SK, SECRET), (PROJECT_ID, "p")], None).unwrap_err();
         assert!(!err.to_string().contains(SECRET));
     }
 
@@ -357,20 +287,32 @@ mod tests {
     fn invalid_values_are_usage_errors_naming_their_source() {
         let vars = [(AK, "AK1"), (SK, SECRET), (PROJECT_ID, "p")];
         let global = GlobalArgs { endpoint: Some("ftp://x".into()), ..GlobalArgs::default() };
-        let err = resolve_with(&global, &vars).unwrap_err();
-        assert_eq!(err.exit_code(), crate::exit::USAGE);
-        assert!(err.to_string().starts_with("--endpoint: "), "{err}");
-        let err = resolve_with(&GlobalArgs::default(), &[(FRS_ENDPOINT, "nope"), (AK, "a"), (SK, "b")])
-            .unwrap_err();
-        assert!(err.to_string().starts_with("environment FRS_ENDPOINT: "), "{err}");
+        let err = resolve_with(&global, &vars, None).unwrap_err();
+        assert_eq!(err.exit_code(), crate::exit::USAGE, "{err}");
+        let err = resolve_with(
+            &GlobalArgs::default(),
+            &[(FRS_ENDPOINT, "nope"), (AK, "a"), (SK, "b"), (PROJECT_ID, "p")],
+            None,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("FRS_ENDPOINT"), "{err}");
         let global = GlobalArgs { region: Some("Not A Region".into()), ..GlobalArgs::default() };
-        assert_eq!(resolve_with(&global, &vars).unwrap_err().exit_code(), crate::exit::USAGE);
+        assert_eq!(resolve_with(&global, &vars, None).unwrap_err().exit_code(), crate::exit::USAGE);
+        // No region and no endpoint anywhere: no default region, a usage error.
+        let err = resolve_with(&GlobalArgs::default(), &vars, None).unwrap_err();
+        assert_eq!(err.exit_code(), crate::exit::USAGE);
+        assert!(err.to_string().contains("--region"), "{err}");
     }
 
     #[test]
-    fn masking() {
-        assert_eq!(mask("emulator-secret-key-0000000000000000000"), "***0000");
-        assert_eq!(mask("short"), "***");
-        assert_eq!(mask(""), "***");
+    fn ecs_metadata_is_used_only_when_asked_for() {
+        let r = resolve_with(
+            &GlobalArgs::default(),
+            &[("FRS_METADATA_URL", "http://127.0.0.1:9"), (PROJECT_ID, "p"), (REGION, "cn-north-4")],
+            None,
+        )
+        .unwrap();
+        assert!(matches!(r.config.credentials(), Credentials::Metadata(_)));
+        assert!(source(&r, "access key").source.contains("ECS metadata"), "{:?}", r.sources);
     }
 }

@@ -18,21 +18,29 @@ fn missing_credentials_list_every_place_looked_at() {
         "HUAWEICLOUD_SDK_AK",
         "HUAWEICLOUD_SDK_SK",
         "FRS_TOKEN",
-        "--project-id",
-        "HUAWEICLOUD_SDK_PROJECT_ID",
+        ".huaweicloud/credentials",
+        "FRS_METADATA_URL",
     ] {
         assert!(stderr.contains(place), "{place} not in {stderr}");
     }
     assert!(stderr.starts_with("error: "), "{stderr}");
-    // Half a key pair: reported as such, never completed from elsewhere.
+    // Credentials but no project id: the places looked at for it.
     let endpoint = frs.emulator.endpoint();
+    let env = [("FRS_ENDPOINT", endpoint.as_str()), ("FRS_TOKEN", TOKEN)];
+    let stderr = frs.run_with(&["face-set", "list"], &env, None).fails(3).to_owned();
+    for place in ["--project-id", "HUAWEICLOUD_SDK_PROJECT_ID", ".huaweicloud/credentials"] {
+        assert!(stderr.contains(place), "{place} not in {stderr}");
+    }
+    assert!(!stderr.contains(TOKEN), "{stderr}");
+    // Half a key pair: reported as such, never completed from elsewhere.
     let env = [
         ("FRS_ENDPOINT", endpoint.as_str()),
         ("HUAWEICLOUD_SDK_AK", "AK"),
         ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
     ];
     let stderr = frs.run_with(&["face-set", "list"], &env, None).fails(3).to_owned();
-    assert!(stderr.contains("HUAWEICLOUD_SDK_AK set but HUAWEICLOUD_SDK_SK not set"), "{stderr}");
+    assert!(stderr.contains("incomplete credentials in the environment"), "{stderr}");
+    assert!(stderr.contains("HUAWEICLOUD_SDK_SK"), "{stderr}");
     // config show says the same.
     frs.run_with(&["config", "show"], &[], None).fails(3);
     assert!(frs.emulator.requests().is_empty(), "nothing was sent");
@@ -178,22 +186,24 @@ fn verbose_lines_and_no_secret_anywhere() {
 #[test]
 fn config_show_names_each_source() {
     let frs = Frs::start();
-    let out = frs.run(&["config", "show", "--region", "cn-east-3", "--retries", "0"]);
+    let out = frs.run(&["config", "show", "--retries", "0"]);
     let table = rows(out.ok());
     assert_eq!(table[0], ["SETTING", "VALUE", "SOURCE"]);
     let row = |setting: &str| {
         table.iter().find(|r| r[0] == setting).unwrap_or_else(|| panic!("{setting}: {table:?}")).clone()
     };
-    assert_eq!(row("region"), ["region", "cn-east-3", "--region"]);
-    assert_eq!(row("endpoint"), ["endpoint", frs.emulator.endpoint().as_str(), "environment FRS_ENDPOINT"]);
-    assert_eq!(row("secret key"), ["secret key", "***0000", "environment HUAWEICLOUD_SDK_SK"]);
-    assert_eq!(row("project id")[2], "environment HUAWEICLOUD_SDK_PROJECT_ID");
+    assert_eq!(
+        row("endpoint"),
+        ["endpoint", frs.emulator.endpoint().as_str(), "environment variable FRS_ENDPOINT"]
+    );
+    assert_eq!(row("secret key"), ["secret key", "****0000", "environment variable HUAWEICLOUD_SDK_SK"]);
+    assert_eq!(row("project id")[2], "environment variable HUAWEICLOUD_SDK_PROJECT_ID");
     assert_eq!(row("retries"), ["retries", "0", "--retries"]);
     assert!(!out.all().contains(SK));
 
     let doc = frs.run(&["config", "show", "--output", "json", "--token", "a-token-given-as-a-flag"]).json();
     let token = doc.as_array().unwrap().iter().find(|s| s["setting"] == "token").unwrap();
-    assert_eq!(token["value"], "***flag");
+    assert_eq!(token["value"], "****flag");
     assert_eq!(token["source"], "--token");
     assert!(
         doc.as_array().unwrap().iter().all(|s| s["setting"] != "secret key"),
@@ -225,4 +235,69 @@ fn transport_failures_exit_with_6() {
     assert!(out.stderr.contains("unexpected HTTP 502 answer"), "{}", out.stderr);
     assert_eq!(out.stderr.lines().filter(|l| l.starts_with("< 502 ")).count(), 2, "{}", out.stderr);
     assert_eq!(frs.emulator.requests().len() - before, 2);
+}
+
+#[test]
+fn an_explicit_region_beats_an_endpoint_from_the_environment() {
+    let frs = Frs::start();
+    let table = rows(frs.run(&["config", "show", "--region", "cn-east-3"]).ok());
+    let row = |setting: &str| table.iter().find(|r| r[0] == setting).unwrap().clone();
+    assert_eq!(row("region"), ["region", "cn-east-3", "--region"]);
+    assert_eq!(row("endpoint")[1], "https://face.cn-east-3.myhuaweicloud.com");
+}
+
+/// The profile file of the official SDKs (`~/.huaweicloud/credentials`, `[basic]`) is read
+/// when the environment has no credentials, and `config show` says so.
+#[test]
+fn credentials_from_the_profile_file() {
+    let frs = Frs::start();
+    frs.emulator.seed_face_set("staff", &[]);
+    let dir = frs.dir.path().join(".huaweicloud");
+    std::fs::create_dir_all(&dir).unwrap();
+    let profile = format!(
+        "# written by a test\n[global]\nak = NOT-THIS-ONE\n\n[basic]\nak = {}\nsk = {SK}\nproject_id = {PROJECT}\n",
+        frs_emulator::EmulatorConfig::DEFAULT_ACCESS_KEY
+    );
+    std::fs::write(dir.join("credentials"), profile).unwrap();
+    let endpoint = frs.emulator.endpoint();
+    let env = [("FRS_ENDPOINT", endpoint.as_str())];
+    let listed = rows(frs.run_with(&["face-set", "list"], &env, None).ok());
+    assert_eq!(listed[1][0], "staff");
+    let out = frs.run_with(&["config", "show"], &env, None);
+    let shown = rows(out.ok());
+    let source = |setting: &str| shown.iter().find(|r| r[0] == setting).unwrap()[2].clone();
+    let path = dir.join("credentials").display().to_string();
+    assert_eq!(source("access key"), format!("profile file {path}"));
+    assert_eq!(source("secret key"), format!("profile file {path}"));
+    assert_eq!(source("project id"), format!("profile file {path}"));
+    assert_no_secret(&out.all());
+    // A broken profile says where, without repeating the line.
+    std::fs::write(dir.join("credentials"), format!("[basic]\nsk {SK}\n")).unwrap();
+    let out = frs.run_with(&["face-set", "list"], &env, None);
+    assert!(out.fails(3).contains("line 2"), "{}", out.stderr);
+    assert_no_secret(&out.all());
+}
+
+/// With `FRS_METADATA_URL` set (here: the emulator, which serves the ECS metadata paths),
+/// temporary keys are fetched from the metadata service and the call is signed with them.
+#[test]
+fn credentials_from_the_ecs_metadata_service() {
+    let frs = Frs::start();
+    frs.emulator.seed_face_set("staff", &[]);
+    let endpoint = frs.emulator.endpoint();
+    let env = [
+        ("FRS_ENDPOINT", endpoint.as_str()),
+        ("FRS_METADATA_URL", endpoint.as_str()),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+    ];
+    let listed = rows(frs.run_with(&["face-set", "list"], &env, None).ok());
+    assert_eq!(listed[1][0], "staff");
+    let targets: Vec<String> =
+        frs.emulator.requests().iter().map(|r| format!("{} {}", r.method, r.target)).collect();
+    assert_eq!(targets[0], "PUT /meta-data/latest/api/token", "{targets:?}");
+    assert_eq!(targets[1], "GET /openstack/latest/securitykey", "{targets:?}");
+    assert_eq!(targets[2], format!("GET /v2/{PROJECT}/face-sets"), "{targets:?}");
+    assert_eq!(frs.emulator.requests()[2].header("x-security-token"), Some("***"));
+    let shown = frs.run_with(&["config", "show"], &env, None);
+    assert!(shown.ok().contains(&format!("ECS metadata {endpoint}")), "{}", shown.stdout);
 }

@@ -110,6 +110,7 @@ fn the_emulator_runs_and_prints_its_environment() {
         names,
         [
             "FRS_ENDPOINT",
+            "FRS_REGION",
             "HUAWEICLOUD_SDK_REGION_FRS_CN_NORTH_4",
             "HUAWEICLOUD_SDK_PROJECT_ID",
             "HUAWEICLOUD_SDK_AK",

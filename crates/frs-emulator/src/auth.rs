@@ -56,11 +56,14 @@ pub(crate) fn check(shared: &Shared, parts: &Parts, body: &[u8]) -> Result<(), R
     if !parts.headers.contains_key("authorization") {
         return Err(refuse("no X-Auth-Token and no Authorization header"));
     }
+    // A configured pair, else one the ECS metadata service handed out.
+    let temporary = |ak: &str| crate::metadata::issued_pair(shared, ak);
     let verified = verify(
         parts,
         body,
-        |ak| {
-            config.access_keys.iter().find(|p| p.access_key == ak).map(|p| Secret::new(p.secret_key.clone()))
+        |ak| match config.access_keys.iter().find(|p| p.access_key == ak) {
+            Some(p) => Some(Secret::new(p.secret_key.clone())),
+            None => temporary(ak).map(|(p, _)| Secret::new(p.secret_key)),
         },
         now_with_offset(config.clock_offset_secs),
         config.max_clock_skew,
@@ -71,8 +74,18 @@ pub(crate) fn check(shared: &Shared, parts: &Parts, body: &[u8]) -> Result<(), R
         VerifyError::SignatureMismatch => refuse("verify aksk signature fail"),
         other => refuse(&other.to_string()),
     })?;
-    let pair = config.access_keys.iter().find(|p| p.access_key == verified.access_key);
-    if let Some(expected) = pair.and_then(|p| p.security_token.as_deref()) {
+    let configured = config.access_keys.iter().find(|p| p.access_key == verified.access_key).cloned();
+    let pair = match configured {
+        Some(pair) => Some(pair),
+        None => match temporary(&verified.access_key) {
+            Some((_, expires_at)) if expires_at <= SystemTime::now() => {
+                return Err(refuse("the temporary credentials have expired"));
+            }
+            Some((pair, _)) => Some(pair),
+            None => None,
+        },
+    };
+    if let Some(expected) = pair.as_ref().and_then(|p| p.security_token.as_deref()) {
         let sent = parts.headers.get("x-security-token").and_then(|v| v.to_str().ok());
         if sent != Some(expected) {
             return Err(refuse("the security token is missing or invalid"));

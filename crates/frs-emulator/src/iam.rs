@@ -15,7 +15,8 @@ use crate::http_util::json_response;
 /// Tokens live 24 hours, as IAM's.
 pub(crate) const TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
-fn rfc3339(t: SystemTime) -> String {
+/// `2024-03-15T10:20:30.123000Z`, as IAM (and the ECS metadata service) write times.
+pub(crate) fn rfc3339(t: SystemTime) -> String {
     let d = frs_request::sdk_date::format_sdk_date(t).unwrap_or_default();
     if d.len() != 16 {
         return d;

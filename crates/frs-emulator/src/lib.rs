@@ -34,6 +34,7 @@ mod formats;
 mod http_util;
 mod iam;
 mod inputs;
+mod metadata;
 #[doc(hidden)]
 pub mod mix;
 mod persist;
@@ -97,6 +98,30 @@ pub struct EmulatorConfig {
     pub state_dir: Option<std::path::PathBuf>,
     /// IAM users that may obtain tokens with `POST /v3/auth/tokens`.
     pub users: Vec<IamUser>,
+    /// The ECS metadata service (temporary keys the gateway accepts).
+    pub metadata: EcsMetadata,
+}
+
+/// The ECS metadata service the emulator plays: `PUT /meta-data/latest/api/token` and
+/// `GET /openstack/latest/securitykey`, unauthenticated like the real one, the second only
+/// with a session token from the first. The keys it hands out are accepted by the gateway,
+/// with their security token, until their `expires_at`.
+#[derive(Clone, Debug)]
+pub struct EcsMetadata {
+    /// Whether the two paths are served (when not, they are unknown APIs, as off ECS).
+    pub enabled: bool,
+    /// The pair every fetch answers with (a security token is made up when it has none);
+    /// `None`: a fresh pair per fetch.
+    pub credentials: Option<AccessKeyPair>,
+    /// How long a fetched pair is valid: its `expires_at` is the fetch time plus this.
+    pub lifetime: Duration,
+}
+
+impl Default for EcsMetadata {
+    /// Served, a fresh pair per fetch, valid one hour (as ECS gives them).
+    fn default() -> Self {
+        Self { enabled: true, credentials: None, lifetime: Duration::from_secs(3600) }
+    }
 }
 
 /// An IAM user that may obtain a token with its password.
@@ -133,7 +158,7 @@ impl EmulatorConfig {
 
 impl Default for EmulatorConfig {
     /// One project, one token and one AK/SK pair (the `DEFAULT_*` constants), 15 minutes
-    /// of allowed skew, 12 MB bodies.
+    /// of allowed skew, 12 MB bodies, ECS metadata served with fresh one-hour pairs.
     fn default() -> Self {
         Self {
             project_id: Self::DEFAULT_PROJECT_ID.to_owned(),
@@ -150,6 +175,7 @@ impl Default for EmulatorConfig {
             region: "cn-north-4".to_owned(),
             state_dir: None,
             users: Vec::new(),
+            metadata: EcsMetadata::default(),
         }
     }
 }
@@ -162,6 +188,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("access_keys", &self.access_keys)
             .field("no_auth", &self.no_auth)
             .field("max_clock_skew", &self.max_clock_skew)
+            .field("metadata", &self.metadata)
             .finish_non_exhaustive()
     }
 }
@@ -176,6 +203,10 @@ pub(crate) struct Shared {
     pub(crate) objects: Mutex<BTreeMap<(String, String), bytes::Bytes>>,
     /// Tokens issued by `POST /v3/auth/tokens`, with their expiry.
     pub(crate) issued_tokens: Mutex<Vec<(String, std::time::SystemTime)>>,
+    /// ECS metadata session tokens handed out, with their expiry.
+    pub(crate) metadata_sessions: Mutex<Vec<(String, std::time::SystemTime)>>,
+    /// Temporary pairs handed out by the ECS metadata service.
+    pub(crate) metadata_keys: Mutex<Vec<metadata::IssuedPair>>,
     /// Feature vectors of the faces searched so far.
     pub(crate) features: Mutex<engine::FeatureCache>,
     /// TCP connections accepted so far.
@@ -238,6 +269,8 @@ impl Emulator {
             log: Mutex::new(Vec::new()),
             objects: Mutex::new(BTreeMap::new()),
             issued_tokens: Mutex::new(Vec::new()),
+            metadata_sessions: Mutex::new(Vec::new()),
+            metadata_keys: Mutex::new(Vec::new()),
             features: Mutex::new(engine::FeatureCache::new()),
             connections: Arc::default(),
         });

@@ -4,7 +4,8 @@
 //! The router matches requests against [`ROUTES`] and nothing else, so the test below,
 //! which holds the table against the SDK's generated catalogue of operations, checks what
 //! is really served: a new operation cannot be forgotten, and no FRS path is served that
-//! the catalogue does not know. The admin API (under [`crate::ADMIN_PREFIX`]) is answered
+//! the catalogue does not know. The IAM and ECS metadata rows are not FRS operations and
+//! are exempt from that check. The admin API (under [`crate::ADMIN_PREFIX`]) is answered
 //! before routing and is not in the table.
 
 use axum::http::Method;
@@ -30,6 +31,10 @@ pub(crate) enum Endpoint {
     IssueToken,
     /// IAM: `GET /v3/projects`.
     ListProjects,
+    /// ECS metadata: `PUT /meta-data/latest/api/token`.
+    MetadataToken,
+    /// ECS metadata: `GET /openstack/latest/securitykey`.
+    SecurityKey,
 }
 
 impl Endpoint {
@@ -88,6 +93,8 @@ pub(crate) const ROUTES: &[Route] = &[
     route("POST", "/v1/{project_id}/live-detect-face", Endpoint::LiveDetectFace),
     route("POST", "/v3/auth/tokens", Endpoint::IssueToken),
     route("GET", "/v3/projects", Endpoint::ListProjects),
+    route("PUT", "/meta-data/latest/api/token", Endpoint::MetadataToken),
+    route("GET", "/openstack/latest/securitykey", Endpoint::SecurityKey),
 ];
 
 /// A request matched to a route.
@@ -185,8 +192,10 @@ mod tests {
         let catalogue: BTreeSet<(&str, &str)> = OPERATIONS.iter().map(|o| (o.http_method, o.path)).collect();
         let mut extra = Vec::new();
         for r in ROUTES {
+            // IAM and the ECS metadata service are not FRS operations.
             let is_iam = r.path.starts_with("/v3/");
-            if is_iam || catalogue.contains(&(r.method, r.path)) {
+            let is_metadata = matches!(r.endpoint, Endpoint::MetadataToken | Endpoint::SecurityKey);
+            if is_iam || is_metadata || catalogue.contains(&(r.method, r.path)) {
                 continue;
             }
             extra.push(r.path);

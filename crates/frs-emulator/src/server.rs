@@ -79,7 +79,10 @@ fn record(shared: &Shared, parts: &http::request::Parts, body_len: usize) -> u64
         .headers
         .iter()
         .map(|(n, v)| {
-            let value = if matches!(n.as_str(), "authorization" | "x-auth-token" | "x-security-token") {
+            let value = if matches!(
+                n.as_str(),
+                "authorization" | "x-auth-token" | "x-security-token" | "x-metadata-token"
+            ) {
                 "***".to_owned()
             } else {
                 String::from_utf8_lossy(v.as_bytes()).into_owned()
@@ -165,7 +168,11 @@ async fn handle(
     let segments: Vec<String> =
         parts.uri.path().split('/').skip(1).map(frs_request::server::decode_lossy).collect();
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let Some(route) = routes::find(&parts.method, &segs) else {
+    let route = routes::find(&parts.method, &segs).filter(|r| {
+        shared.config.metadata.enabled
+            || !matches!(r.endpoint, Endpoint::MetadataToken | Endpoint::SecurityKey)
+    });
+    let Some(route) = route else {
         return gateway_error(
             &ErrorCode::GatewayApiNotFound,
             404,
@@ -174,8 +181,12 @@ async fn handle(
         );
     };
     let query = parts.uri.query().map(frs_request::server::parse_query).unwrap_or_default();
-    if route.endpoint == Endpoint::IssueToken {
-        return crate::iam::issue_token(&shared, &body, &rid);
+    // Answered without credentials, as IAM's token API and the metadata service are.
+    match route.endpoint {
+        Endpoint::IssueToken => return crate::iam::issue_token(&shared, &body, &rid),
+        Endpoint::MetadataToken => return crate::metadata::issue_token(&shared, &parts, &rid),
+        Endpoint::SecurityKey => return crate::metadata::security_key(&shared, &parts, &rid),
+        _ => {}
     }
     if let Err(refusal) = auth::check(&shared, &parts, &body) {
         return gateway_error(&refusal.code, refusal.status, &refusal.message, &rid);
@@ -211,7 +222,9 @@ async fn handle(
         Endpoint::Compare => service::compare(&shared, &inputs),
         Endpoint::LiveDetect => service::live_detect(&shared, &inputs),
         Endpoint::LiveDetectFace => service::live_detect_face(&shared, &inputs),
-        Endpoint::IssueToken | Endpoint::ListProjects => Err(Failure::invalid("unreachable route")),
+        Endpoint::IssueToken | Endpoint::ListProjects | Endpoint::MetadataToken | Endpoint::SecurityKey => {
+            Err(Failure::invalid("unreachable route"))
+        }
     };
     match outcome {
         Ok(value) => json_response(StatusCode::OK, &value, &rid),

@@ -6,12 +6,12 @@ use std::time::SystemTime;
 
 use bytes::Bytes;
 use frs_types::{EnterpriseProjectId, ProjectId, Region};
-use http::uri::{Authority, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::body::Body;
 use crate::canonical::{canonical_query_string, encode};
 use crate::credentials::Credentials;
+use crate::endpoint::Endpoint;
 use crate::error::BuildError;
 use crate::retry::RetryPolicy;
 use crate::sign::{self, SignError};
@@ -19,95 +19,6 @@ use crate::spec::{AuthMode, RequestSpec, Service};
 
 /// The default `User-Agent`, naming this SDK and its version.
 pub const DEFAULT_USER_AGENT: &str = concat!("frs-rust-sdk/", env!("CARGO_PKG_VERSION"));
-
-/// The base URL of the service: `http(s)://host[:port]`, with no path.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Endpoint {
-    scheme: Scheme,
-    authority: Authority,
-}
-
-impl Endpoint {
-    /// Parses `https://face.cn-north-4.myhuaweicloud.com` or `http://127.0.0.1:8080`.
-    ///
-    /// The authority is kept verbatim: it is what `Host` carries and what is signed.
-    ///
-    /// # Errors
-    /// [`BuildError::Endpoint`] for another scheme, a missing host, user info, a path, a
-    /// query or a fragment.
-    pub fn parse(url: &str) -> Result<Self, BuildError> {
-        let err = |reason| BuildError::Endpoint { endpoint: url.to_owned(), reason };
-        let url_trimmed = url.strip_suffix('/').unwrap_or(url);
-        let uri: http::Uri = url_trimmed.parse().map_err(|_| err("not a valid URL"))?;
-        let scheme = uri.scheme().cloned().ok_or_else(|| err("the scheme (https://) is missing"))?;
-        if scheme != Scheme::HTTPS && scheme != Scheme::HTTP {
-            return Err(err("the scheme must be http or https"));
-        }
-        let authority = uri.authority().cloned().ok_or_else(|| err("the host is missing"))?;
-        if authority.host().is_empty() {
-            return Err(err("the host is missing"));
-        }
-        if authority.as_str().contains('@') {
-            return Err(err("user information is not allowed"));
-        }
-        if uri.path_and_query().is_some_and(|pq| pq.as_str() != "/" && !pq.as_str().is_empty()) {
-            return Err(err("the endpoint must not have a path or query"));
-        }
-        if url.contains('#') {
-            return Err(err("the endpoint must not have a fragment"));
-        }
-        Ok(Self { scheme, authority })
-    }
-
-    /// The global IAM endpoint, `https://iam.myhuaweicloud.com`.
-    pub const GLOBAL_IAM: Self =
-        Self { scheme: Scheme::HTTPS, authority: Authority::from_static("iam.myhuaweicloud.com") };
-
-    /// The endpoint of a region: `https://face.{region}.myhuaweicloud.com`.
-    pub fn for_region(region: &Region) -> Self {
-        Self::https(&region.endpoint())
-    }
-
-    /// The IAM endpoint of a region (see [`Region::iam_endpoint`]).
-    pub fn iam_for_region(region: &Region) -> Self {
-        Self::https(&region.iam_endpoint())
-    }
-
-    /// Parses an endpoint made from a validated region id; such an id always forms a valid
-    /// host name, so the fallback is never taken.
-    fn https(url: &str) -> Self {
-        Self::parse(url).unwrap_or(Self::GLOBAL_IAM)
-    }
-
-    /// The scheme, `http` or `https`.
-    pub fn scheme(&self) -> &Scheme {
-        &self.scheme
-    }
-
-    /// `host[:port]`, verbatim.
-    pub fn authority(&self) -> &Authority {
-        &self.authority
-    }
-}
-
-impl fmt::Debug for Endpoint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Endpoint({self})")
-    }
-}
-
-impl fmt::Display for Endpoint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}://{}", self.scheme, self.authority)
-    }
-}
-
-impl std::str::FromStr for Endpoint {
-    type Err = BuildError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
 
 /// Everything needed to turn an operation into a request: endpoint, project, credentials,
 /// optional enterprise project, user agent and retry policy.
@@ -269,6 +180,10 @@ impl Config {
                 (&self.endpoint, format!("/{}/{}", version.as_str(), encode(self.project_id.as_str())))
             }
             Service::Iam => (&self.iam_endpoint, String::new()),
+            Service::Metadata => match &self.credentials {
+                Credentials::Metadata(provider) => (provider.base(), String::new()),
+                _ => (&Endpoint::ECS_METADATA, String::new()),
+            },
         };
         for segment in segments {
             path.push('/');
@@ -277,8 +192,8 @@ impl Config {
         let query = canonical_query_string(query);
         let target = if query.is_empty() { path } else { format!("{path}?{query}") };
         http::Uri::builder()
-            .scheme(endpoint.scheme.clone())
-            .authority(endpoint.authority.clone())
+            .scheme(endpoint.scheme().clone())
+            .authority(endpoint.authority().clone())
             .path_and_query(target)
             .build()
             .map_err(|_| invalid_uri())
@@ -314,7 +229,8 @@ impl Config {
     }
 
     /// Authenticates `req` with the credentials: `X-Auth-Token` (a password's token comes
-    /// from the provider's cache), or `X-Project-Id`, `X-Security-Token` and the signature.
+    /// from the provider's cache), or `X-Project-Id`, `X-Security-Token` and the signature
+    /// (ECS metadata keys come from the provider's cache).
     fn authenticate(
         &self,
         req: &mut http::Request<Bytes>,
@@ -327,11 +243,16 @@ impl Config {
                 provided = Credentials::Token(provider.current(now).ok_or(BuildError::NoToken)?);
                 &provided
             }
+            Credentials::Metadata(provider) => {
+                provided = provider.current(now).ok_or(BuildError::NoTemporaryCredentials)?;
+                &provided
+            }
             other => other,
         };
         let headers = req.headers_mut();
         match credentials {
             Credentials::Password(_) => return Err(BuildError::NoToken),
+            Credentials::Metadata(_) => return Err(BuildError::NoTemporaryCredentials),
             Credentials::Token(token) => {
                 let mut value = HeaderValue::try_from(token.expose())
                     .map_err(|_| BuildError::Header { name: "X-Auth-Token" })?;

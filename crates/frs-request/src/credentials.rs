@@ -1,5 +1,6 @@
 //! How requests prove who sends them: [`Credentials`], the [`PasswordCredentials`] of an
-//! IAM user, and the [`TokenProvider`] that caches the tokens obtained with them.
+//! IAM user, the [`TokenProvider`] that caches the tokens obtained with them, and the
+//! [`MetadataProvider`] that caches temporary keys from the ECS metadata service.
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -7,7 +8,11 @@ use std::time::{Duration, SystemTime};
 
 use frs_types::{ProjectId, Region};
 
+use crate::endpoint::Endpoint;
 use crate::secret::Secret;
+
+mod ecs;
+pub use ecs::MetadataProvider;
 
 /// The credentials a [`Config`](crate::Config) signs or authenticates requests with.
 ///
@@ -32,12 +37,22 @@ pub enum Credentials {
         /// `X-Security-Token`.
         security_token: Option<Secret>,
     },
+    /// Temporary AK/SK pairs from the ECS metadata service, fetched by a
+    /// [`MetadataProvider`] before the first call, refreshed before they expire, and used
+    /// like [`Credentials::AccessKey`] with a security token.
+    Metadata(MetadataProvider),
 }
 
 impl Credentials {
     /// Tokens obtained with an IAM user's password (see [`TokenProvider`]).
     pub fn password(credentials: PasswordCredentials) -> Self {
         Self::Password(TokenProvider::new(credentials))
+    }
+
+    /// Temporary keys from the ECS metadata service at `base` (normally
+    /// [`Endpoint::ECS_METADATA`], `http://169.254.169.254`; see [`MetadataProvider`]).
+    pub fn metadata(base: Endpoint) -> Self {
+        Self::Metadata(MetadataProvider::new(base))
     }
 
     /// Token authentication (`X-Auth-Token`).
@@ -79,6 +94,7 @@ impl fmt::Debug for Credentials {
         match self {
             Self::Token(_) => f.write_str("Credentials::Token(***)"),
             Self::Password(provider) => f.debug_tuple("Credentials::Password").field(provider).finish(),
+            Self::Metadata(provider) => f.debug_tuple("Credentials::Metadata").field(provider).finish(),
             Self::AccessKey { access_key, security_token, .. } => f
                 .debug_struct("Credentials::AccessKey")
                 .field("access_key", &masked_access_key(access_key))

@@ -1,10 +1,16 @@
 //! Configuration from the environment variables Huawei's official SDKs read, through a
 //! lookup function, so the core itself never reads the process environment.
+//!
+//! [`config_from_env`] reads the environment alone; the whole credential chain (explicit
+//! values, environment, profile file, ECS metadata) is [`chain`](crate::chain). Besides the
+//! official variables, this SDK reads [`TOKEN`], [`ENDPOINT`], [`REGION`] and
+//! [`METADATA_URL`] (all `FRS_…`).
 
 use frs_types::{ProjectId, Region};
 
-use crate::config::{Config, Endpoint};
+use crate::config::Config;
 use crate::credentials::Credentials;
+use crate::endpoint::Endpoint;
 
 /// The access key (`HUAWEICLOUD_SDK_AK`).
 pub const AK: &str = "HUAWEICLOUD_SDK_AK";
@@ -16,6 +22,17 @@ pub const SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 pub const PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
 /// The IAM endpoint (`HUAWEICLOUD_SDK_IAM_ENDPOINT`).
 pub const IAM_ENDPOINT: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
+/// The profile file (`HUAWEICLOUD_SDK_CREDENTIALS_FILE`; else `~/.huaweicloud/credentials`).
+pub const CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
+/// An IAM user token, sent as `X-Auth-Token` (`FRS_TOKEN`; this SDK's own variable).
+pub const TOKEN: &str = "FRS_TOKEN";
+/// The FRS endpoint, e.g. an emulator's `http://127.0.0.1:8080` (`FRS_ENDPOINT`; this SDK's own).
+pub const ENDPOINT: &str = "FRS_ENDPOINT";
+/// The region id, e.g. `cn-north-4` (`FRS_REGION`; this SDK's own).
+pub const REGION: &str = "FRS_REGION";
+/// The base URL of the ECS metadata service, instead of `http://169.254.169.254`, for tests
+/// and proxies (`FRS_METADATA_URL`; this SDK's own).
+pub const METADATA_URL: &str = "FRS_METADATA_URL";
 
 /// The variable that overrides the FRS endpoint of `region`, as the official SDKs name it:
 /// `HUAWEICLOUD_SDK_REGION_FRS_CN_NORTH_4` for `cn-north-4`.

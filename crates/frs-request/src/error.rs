@@ -152,6 +152,11 @@ pub enum BuildError {
     /// clients do).
     #[error("no valid user token (run IssueUserToken first)")]
     NoToken,
+    /// ECS metadata credentials are configured but no valid temporary keys are cached: when
+    /// building a request by hand, run the [`metadata`](crate::metadata) operations first
+    /// (the clients do).
+    #[error("no valid temporary credentials from ECS metadata (run GetSecurityKey first)")]
+    NoTemporaryCredentials,
     /// The body could not be serialised.
     #[error("cannot serialise the request body: {0}")]
     Body(String),
@@ -166,6 +171,24 @@ pub enum CallError {
     /// asking again would loop, so the call stops after one token request.
     #[error("IAM issued a user token that is already expired; check the local clock")]
     ExpiredToken,
+    /// The ECS metadata service gave no temporary credentials: not an ECS instance (nothing
+    /// answers at the metadata address), no agency attached to the instance, or an answer
+    /// that is not the service's. The call stopped before its own request was sent.
+    #[error("no temporary credentials from ECS metadata ({url}): {reason}")]
+    Metadata {
+        /// The metadata URL that failed (`http://169.254.169.254/openstack/latest/securitykey`).
+        url: String,
+        /// The HTTP status of the answer, when one arrived.
+        status: Option<u16>,
+        /// What went wrong: the transport's error or the answer's, never a secret.
+        reason: String,
+    },
+    /// The ECS metadata service answered with temporary credentials that are already
+    /// (nearly) expired (a local clock far ahead, say); asking again would loop.
+    #[error(
+        "ECS metadata answered with temporary credentials that are already expired; check the local clock"
+    )]
+    ExpiredTemporaryCredentials,
     /// A listing reached the service's 10 000-face bound (`offset + limit ≤ 10000`) with a
     /// full page: the next page cannot be requested, and the set may hold more faces.
     #[error(

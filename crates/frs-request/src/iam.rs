@@ -6,7 +6,7 @@
 
 use std::convert::Infallible;
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use bytes::Bytes;
 use frs_types::models::iam::{ProjectInfo, ProjectsResponse, TokenResponse};
@@ -111,7 +111,11 @@ impl Operation for IssueUserToken {
             .ok_or_else(|| decode("no X-Subject-Token header"))?;
         let info: TokenResponse =
             decode_json(parts.status, &parts.headers, &body).map_err(|e| Error::Decode(Box::new(e)))?;
-        let expires_at = info.token.as_ref().and_then(|t| t.expires_at.as_deref()).and_then(parse_rfc3339);
+        let expires_at = info
+            .token
+            .as_ref()
+            .and_then(|t| t.expires_at.as_deref())
+            .and_then(crate::sdk_date::parse_rfc3339);
         Ok(Reply {
             value: IssuedToken { token: Secret::new(token), expires_at, info },
             status: parts.status,
@@ -193,75 +197,5 @@ pub fn discovered_project_id(
             name: region.id().to_owned(),
             ids: many.iter().filter_map(|p| p.id.as_deref()).collect::<Vec<_>>().join(", "),
         }),
-    }
-}
-
-/// Parses IAM's `2024-03-16T10:20:30.123000Z` (any fraction, `Z` or `+00:00`).
-fn parse_rfc3339(text: &str) -> Option<SystemTime> {
-    let b = text.as_bytes();
-    if !text.is_ascii()
-        || b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't' | b' ')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let compact = format!(
-        "{}{}{}T{}{}{}Z",
-        &text[0..4],
-        &text[5..7],
-        &text[8..10],
-        &text[11..13],
-        &text[14..16],
-        &text[17..19]
-    );
-    let base = crate::sdk_date::parse_sdk_date(&compact).ok()?;
-    let mut rest = &text[19..];
-    let mut nanos = 0u32;
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return None;
-        }
-        for (i, d) in frac[..digits].bytes().take(9).enumerate() {
-            nanos += u32::from(d - b'0') * 10u32.pow(8 - u32::try_from(i).ok()?);
-        }
-        rest = &frac[digits..];
-    }
-    let offset_secs: i64 = match rest {
-        "Z" | "z" => 0,
-        tz if tz.len() == 6 && (tz.starts_with('+') || tz.starts_with('-')) && tz.as_bytes()[3] == b':' => {
-            let h: i64 = tz[1..3].parse().ok()?;
-            let m: i64 = tz[4..6].parse().ok()?;
-            let sign = if tz.starts_with('-') { -1 } else { 1 };
-            sign * (h * 3600 + m * 60)
-        }
-        _ => return None,
-    };
-    let t = base + Duration::from_nanos(nanos.into());
-    let shift = Duration::from_secs(offset_secs.unsigned_abs());
-    // Local time = UTC + offset, so UTC = local - offset.
-    if offset_secs >= 0 { t.checked_sub(shift) } else { t.checked_add(shift) }.filter(|t| *t >= UNIX_EPOCH)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc3339_times() {
-        let t = parse_rfc3339("2024-03-15T10:20:30.500000Z").unwrap();
-        assert_eq!(t.duration_since(UNIX_EPOCH).unwrap(), Duration::from_millis(1_710_498_030_500));
-        assert_eq!(
-            parse_rfc3339("2024-03-15T12:20:30+02:00").unwrap(),
-            parse_rfc3339("2024-03-15T10:20:30Z").unwrap()
-        );
-        for bad in ["", "2024-03-15", "2024-03-15T10:20:30", "2024-03-15T10:20:30.Z", "2024-13-15T10:20:30Z"]
-        {
-            assert!(parse_rfc3339(bad).is_none(), "{bad}");
-        }
     }
 }

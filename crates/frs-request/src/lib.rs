@@ -8,6 +8,8 @@
 //! is a transport too.
 //!
 //! - [`Config`], [`Credentials`], [`Endpoint`]: where requests go and who sends them;
+//!   [`chain`] finds them as the official SDKs do (explicit values, environment, profile
+//!   file, ECS metadata — [`metadata`]), from what the caller read;
 //! - [`sign`]: the `SDK-HMAC-SHA256` signer as pure functions ([`server`] holds what only a
 //!   server needs: the verifier, the multipart parser);
 //! - [`Operation`] and the operations, grouped as the service groups them ([`faces`]);
@@ -36,10 +38,12 @@
 mod body;
 mod canonical;
 pub mod catalogue;
+pub mod chain;
 pub mod client;
 mod config;
 mod credentials;
 pub mod detection;
+mod endpoint;
 pub mod env;
 mod error;
 mod execute;
@@ -50,6 +54,7 @@ pub mod iam;
 mod listing;
 pub mod liveness;
 pub mod media_file;
+pub mod metadata;
 pub mod multipart;
 mod operation;
 pub mod response;
@@ -65,8 +70,9 @@ mod transport;
 
 pub use body::Body;
 pub use client::{AsyncClient, AsyncRuntime, BlockingClient, BlockingRuntime};
-pub use config::{Config, DEFAULT_USER_AGENT, Endpoint};
-pub use credentials::{Credentials, TokenProvider};
+pub use config::{Config, DEFAULT_USER_AGENT};
+pub use credentials::{Credentials, MetadataProvider, TokenProvider};
+pub use endpoint::Endpoint;
 pub use error::{
     BuildError, CallError, DecodeError, Error, ServiceError, TransportError, TransportErrorKind,
 };

@@ -86,6 +86,57 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Parses IAM's and the ECS metadata service's `2024-03-16T10:20:30.123000Z` (any fraction, `Z` or `+00:00`).
+pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+    let b = text.as_bytes();
+    if !text.is_ascii()
+        || b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let compact = format!(
+        "{}{}{}T{}{}{}Z",
+        &text[0..4],
+        &text[5..7],
+        &text[8..10],
+        &text[11..13],
+        &text[14..16],
+        &text[17..19]
+    );
+    let base = parse_sdk_date(&compact).ok()?;
+    let mut rest = &text[19..];
+    let mut nanos = 0u32;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        for (i, d) in frac[..digits].bytes().take(9).enumerate() {
+            nanos += u32::from(d - b'0') * 10u32.pow(8 - u32::try_from(i).ok()?);
+        }
+        rest = &frac[digits..];
+    }
+    let offset_secs: i64 = match rest {
+        "Z" | "z" => 0,
+        tz if tz.len() == 6 && (tz.starts_with('+') || tz.starts_with('-')) && tz.as_bytes()[3] == b':' => {
+            let h: i64 = tz[1..3].parse().ok()?;
+            let m: i64 = tz[4..6].parse().ok()?;
+            let sign = if tz.starts_with('-') { -1 } else { 1 };
+            sign * (h * 3600 + m * 60)
+        }
+        _ => return None,
+    };
+    let t = base + Duration::from_nanos(nanos.into());
+    let shift = Duration::from_secs(offset_secs.unsigned_abs());
+    // Local time = UTC + offset, so UTC = local - offset.
+    if offset_secs >= 0 { t.checked_sub(shift) } else { t.checked_add(shift) }.filter(|t| *t >= UNIX_EPOCH)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +169,20 @@ mod tests {
             let text = format_sdk_date(t).unwrap();
             prop_assert_eq!(text.len(), 16);
             prop_assert_eq!(parse_sdk_date(&text).unwrap(), t);
+        }
+    }
+
+    #[test]
+    fn rfc3339_times() {
+        let t = parse_rfc3339("2024-03-15T10:20:30.500000Z").unwrap();
+        assert_eq!(t.duration_since(UNIX_EPOCH).unwrap(), Duration::from_millis(1_710_498_030_500));
+        assert_eq!(
+            parse_rfc3339("2024-03-15T12:20:30+02:00").unwrap(),
+            parse_rfc3339("2024-03-15T10:20:30Z").unwrap()
+        );
+        for bad in ["", "2024-03-15", "2024-03-15T10:20:30", "2024-03-15T10:20:30.Z", "2024-13-15T10:20:30Z"]
+        {
+            assert!(parse_rfc3339(bad).is_none(), "{bad}");
         }
     }
 }

@@ -31,11 +31,17 @@ impl ApiVersion {
 
 /// Which service a request goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Service {
     /// FRS: `{endpoint}/{version}/{project_id}/{segments…}`, with `X-Project-Id` when signed.
     Frs(ApiVersion),
     /// IAM: `{iam endpoint}/{segments…}` (tokens, projects).
     Iam,
+    /// The ECS metadata service: `{metadata base}/{segments…}` (temporary credentials of
+    /// the instance). The base is the one of the configuration's
+    /// [`Credentials::Metadata`](crate::Credentials::Metadata), else
+    /// [`Endpoint::ECS_METADATA`](crate::Endpoint::ECS_METADATA).
+    Metadata,
 }
 
 /// How a request is authenticated.
