@@ -16,7 +16,7 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 /// branch on (the same table as `docs/cli.md`).
 const TOP_AFTER_HELP: &str = "\
 Configuration (the official SDKs' chain; first found wins):
-  credentials  --token; HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN) or
+  credentials  --token or --iam-user/--iam-domain (+ FRS_IAM_PASSWORD); HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN) or
                FRS_TOKEN; the profile file ~/.huaweicloud/credentials [basic] (or
                HUAWEICLOUD_SDK_CREDENTIALS_FILE); ECS metadata when FRS_METADATA_URL is set
   project id   --project-id, HUAWEICLOUD_SDK_PROJECT_ID, the profile's project_id
@@ -71,6 +71,19 @@ pub(crate) struct GlobalArgs {
     /// An IAM token, sent as X-Auth-Token (instead of signing with an access key).
     #[arg(long, global = true, value_name = "TOKEN")]
     pub(crate) token: Option<String>,
+
+    /// Log in as this IAM user (password in FRS_IAM_PASSWORD; tokens are obtained and
+    /// refreshed by the client).
+    #[arg(long, global = true, value_name = "NAME", requires = "iam_domain")]
+    pub(crate) iam_user: Option<String>,
+
+    /// The account (domain) of --iam-user.
+    #[arg(long, global = true, value_name = "NAME", requires = "iam_user")]
+    pub(crate) iam_domain: Option<String>,
+
+    /// The IAM endpoint (tokens, projects), e.g. https://iam.cn-north-4.myhuaweicloud.com.
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) iam_endpoint: Option<String>,
 
     /// How results are printed.
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]

@@ -7,7 +7,8 @@
 //! environment, the profile file) and [`resolve`] does the rest over what was read.
 //! Precedence, first found wins (a credential is taken whole from one place):
 //!
-//! 1. flags: `--token`, `--project-id`, `--region`, `--endpoint`;
+//! 1. flags: `--token` or `--iam-user` + `--iam-domain` (password in `FRS_IAM_PASSWORD`),
+//!    `--project-id`, `--region`, `--endpoint`, `--iam-endpoint`;
 //! 2. the environment: `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK` (+
 //!    `HUAWEICLOUD_SDK_SECURITY_TOKEN`), or `FRS_TOKEN`; `HUAWEICLOUD_SDK_PROJECT_ID`,
 //!    `FRS_REGION`, `FRS_ENDPOINT`, `HUAWEICLOUD_SDK_REGION_FRS_<REGION>`,
@@ -23,13 +24,15 @@
 use std::path::PathBuf;
 
 use frs_request::RetryPolicy;
-use frs_request::chain::{self, ChainError, ChainInput, Explicit, ProfileText};
+use frs_request::chain::{self, ChainError, ChainInput, Explicit, PasswordLogin, ProfileText};
 
 use crate::args::GlobalArgs;
 use crate::exit::CliError;
 
 /// The token variable `frs` reads (sent as `X-Auth-Token`).
 pub(crate) const FRS_TOKEN: &str = frs_request::env::TOKEN;
+/// The password of `--iam-user` (never a flag, so it is not visible in the process list).
+pub(crate) const FRS_IAM_PASSWORD: &str = "FRS_IAM_PASSWORD";
 /// The endpoint variable `frs` reads before the official SDKs' region variable.
 pub(crate) const FRS_ENDPOINT: &str = frs_request::env::ENDPOINT;
 
@@ -87,11 +90,29 @@ pub(crate) fn resolve(
     env: &dyn Fn(&str) -> Option<String>,
     profile: Option<ProfileText>,
 ) -> Result<Resolved, CliError> {
+    let password = match (&global.iam_user, &global.iam_domain) {
+        (Some(user_name), Some(domain_name)) => {
+            // Never a flag: a password on the command line is visible to every user of the machine.
+            let password = env(FRS_IAM_PASSWORD).filter(|p| !p.is_empty()).ok_or_else(|| {
+                CliError::Credentials(format!(
+                    "--iam-user {user_name} needs its password in {FRS_IAM_PASSWORD}"
+                ))
+            })?;
+            Some(PasswordLogin {
+                user_name: user_name.clone(),
+                password: password.into(),
+                domain_name: domain_name.clone(),
+            })
+        }
+        _ => None,
+    };
     let explicit = Explicit {
         token: global.token.clone().map(Into::into),
+        password,
         project_id: global.project_id.clone(),
         region: global.region.clone(),
         endpoint: global.endpoint.clone(),
+        iam_endpoint: global.iam_endpoint.clone(),
         ..Explicit::default()
     };
     // ECS metadata only when asked for (see the module documentation).
@@ -136,6 +157,7 @@ fn explicit_flag(setting: chain::Setting) -> &'static str {
         chain::Setting::ProjectId => "--project-id",
         chain::Setting::Region => "--region",
         chain::Setting::Endpoint => "--endpoint",
+        chain::Setting::IamEndpoint => "--iam-endpoint",
         _ => "flag",
     }
 }

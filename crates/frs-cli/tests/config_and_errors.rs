@@ -301,3 +301,37 @@ fn credentials_from_the_ecs_metadata_service() {
     let shown = frs.run_with(&["config", "show"], &env, None);
     assert!(shown.ok().contains(&format!("ECS metadata {endpoint}")), "{}", shown.stdout);
 }
+
+/// An IAM password login: the client obtains a user token from IAM (the emulator's
+/// `POST /v3/auth/tokens`) and sends it; the password comes from `FRS_IAM_PASSWORD` only.
+#[test]
+fn credentials_from_an_iam_password_login() {
+    let mut config = frs_emulator::EmulatorConfig::default();
+    config.users.push(frs_emulator::IamUser {
+        name: "alice".into(),
+        password: "alice-password-0001".into(),
+        domain: "acme".into(),
+    });
+    let emulator = frs_emulator::Emulator::start(config).unwrap();
+    emulator.seed_face_set("staff", &[]);
+    let dir = support::TempDir::new();
+    let endpoint = emulator.endpoint();
+    let args =
+        ["face-set", "list", "--iam-user", "alice", "--iam-domain", "acme", "--iam-endpoint", &endpoint];
+    let env = [
+        ("FRS_ENDPOINT", endpoint.as_str()),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+        ("FRS_IAM_PASSWORD", "alice-password-0001"),
+    ];
+    let out = support::run_in(dir.path(), &args, &env, None);
+    assert_eq!(rows(out.ok())[1][0], "staff");
+    let seen: Vec<String> =
+        emulator.requests().iter().map(|r| format!("{} {}", r.method, r.target)).collect();
+    assert_eq!(seen, ["POST /v3/auth/tokens".to_owned(), format!("GET /v2/{PROJECT}/face-sets")]);
+    assert_eq!(emulator.requests()[1].header("x-auth-token"), Some("***"));
+    assert!(!out.all().contains("alice-password-0001"));
+    // Without the password: a credentials error, nothing sent.
+    let out = support::run_in(dir.path(), &args, &env[..2], None);
+    assert!(out.fails(3).contains("FRS_IAM_PASSWORD"), "{}", out.stderr);
+    assert_eq!(emulator.requests().len(), 2);
+}
