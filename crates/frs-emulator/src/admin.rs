@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::faults::Fault;
 use crate::server::{ADMIN_PREFIX, admin_json};
-use crate::state::{DEFAULT_CAPACITY, SeededFace};
+use crate::state::{DEFAULT_CAPACITY, MAX_FACE_SETS, NewSet, SeededFace};
 use crate::{Shared, service};
 
 fn bad(message: impl std::fmt::Display) -> Response<Body> {
@@ -64,14 +64,8 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
             admin_json(StatusCode::OK, &json!({ "status": "ok", "face_sets": sets }))
         }
         (&Method::POST, "/reset") => {
-            let mut store = shared.store();
-            let previous = std::mem::take(&mut *store);
-            let saved = shared.save(&store);
-            if saved.is_err() {
-                // Not saved, not done.
-                *store = previous;
-            }
-            drop(store);
+            // Not saved, not done: a failed reset leaves the state as it was.
+            let saved = shared.store().clear();
             shared.faults.lock().unwrap_or_else(PoisonError::into_inner).clear();
             shared.log.lock().unwrap_or_else(PoisonError::into_inner).clear();
             shared.objects.lock().unwrap_or_else(PoisonError::into_inner).clear();
@@ -81,8 +75,8 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
             }
         }
         (&Method::GET, "/state") => {
-            let store = shared.store();
-            admin_json(StatusCode::OK, &serde_json::to_value(&*store).unwrap_or(Value::Null))
+            let dump = shared.store().dump();
+            admin_json(StatusCode::OK, &serde_json::to_value(&dump).unwrap_or(Value::Null))
         }
         (&Method::POST, "/seed") => seed(shared, body),
         (&Method::GET, "/requests") => {
@@ -135,41 +129,62 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
     }
 }
 
+/// Seeds face sets through the same checks as the API (name, capacity, schema, the
+/// number of face sets, room in the set, custom values against the schema), so no seed
+/// makes a state the service could not be in; a bad seed changes nothing.
 fn seed(shared: &Shared, body: &Bytes) -> Response<Body> {
     let seed: Seed = match serde_json::from_slice(body) {
         Ok(s) => s,
         Err(e) => return bad(format!("seed: {e}")),
     };
     let mut store = shared.store();
-    // Check everything first, so a bad seed changes nothing.
     let mut names = std::collections::BTreeSet::new();
     for set in &seed.face_sets {
-        if let Err(e) = FaceSetName::new(set.face_set_name.as_str()) {
-            return bad(e);
+        if let Err(e) = check_seed_set(shared, set) {
+            return bad(format!("face set {}: {e}", set.face_set_name));
         }
         if store.sets.contains_key(&set.face_set_name) || !names.insert(set.face_set_name.as_str()) {
             return bad(format!("face set {} already exists", set.face_set_name));
         }
-        for face in &set.faces {
-            if let Err(e) = ExternalImageId::new(face.external_image_id.as_str()) {
-                return bad(e);
-            }
-        }
     }
-    let undo = store.clone();
+    if store.sets.len() + seed.face_sets.len() > MAX_FACE_SETS {
+        return bad(format!("a project holds at most {MAX_FACE_SETS} face sets"));
+    }
+    let before = store.counter;
     let mut created = Vec::new();
+    let mut sets = Vec::new();
     for set in seed.face_sets {
         let fields = set.external_fields.into_iter().map(|(k, v)| (k, v.field_type)).collect();
         let capacity = set.face_set_capacity.unwrap_or(DEFAULT_CAPACITY);
-        let id = store.create_face_set(&set.face_set_name, capacity, fields, crate::server::create_date());
-        let face_ids: Vec<String> =
-            set.faces.into_iter().filter_map(|face| store.add_face(&set.face_set_name, face)).collect();
-        created.push(json!({ "face_set_name": set.face_set_name, "face_set_id": id, "face_ids": face_ids }));
+        let new = store.new_set(&set.face_set_name, capacity, fields, crate::server::create_date());
+        let faces: Vec<_> = set.faces.into_iter().map(|face| store.new_seeded_face(face)).collect();
+        let face_ids: Vec<String> = faces.iter().map(|f| f.face.face_id.to_string()).collect();
+        created
+            .push(json!({ "face_set_name": set.face_set_name, "face_set_id": new.id, "face_ids": face_ids }));
+        sets.push(NewSet { set: new, faces });
     }
-    if let Err(e) = shared.save(&store) {
-        // Not saved, not done.
-        *store = undo;
+    if let Err(e) = store.create_sets(before, sets) {
         return admin_json(StatusCode::INTERNAL_SERVER_ERROR, &json!({ "error": e.to_string() }));
     }
     admin_json(StatusCode::OK, &json!({ "face_sets": created }))
+}
+
+/// The API's checks for one seeded set.
+fn check_seed_set(shared: &Shared, set: &SeedSet) -> Result<(), String> {
+    FaceSetName::new(set.face_set_name.as_str()).map_err(|e| e.to_string())?;
+    let capacity = set.face_set_capacity.unwrap_or(DEFAULT_CAPACITY);
+    #[allow(clippy::cast_precision_loss)]
+    service::check_capacity(capacity as f64, shared.config.max_capacity).map_err(|f| f.message)?;
+    let schema: BTreeMap<String, FieldType> =
+        set.external_fields.iter().map(|(k, v)| (k.clone(), v.field_type)).collect();
+    service::check_schema(&schema).map_err(|f| f.message)?;
+    if u64::try_from(set.faces.len()).unwrap_or(u64::MAX) > capacity {
+        return Err(format!("{} faces do not fit in a capacity of {capacity}", set.faces.len()));
+    }
+    for face in &set.faces {
+        ExternalImageId::new(face.external_image_id.as_str()).map_err(|e| e.to_string())?;
+        service::check_fields(&face.external_fields, &schema)
+            .map_err(|f| format!("face {}: {}", face.external_image_id, f.message))?;
+    }
+    Ok(())
 }

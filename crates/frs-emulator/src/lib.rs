@@ -93,6 +93,9 @@ pub struct EmulatorConfig {
     pub state_dir: Option<std::path::PathBuf>,
     /// IAM users that may obtain tokens with `POST /v3/auth/tokens`.
     pub users: Vec<IamUser>,
+    /// The largest face-set capacity accepted (the service's default is 100,000; customers
+    /// can have it raised).
+    pub max_capacity: u64,
 }
 
 /// An IAM user that may obtain a token with its password.
@@ -146,6 +149,7 @@ impl Default for EmulatorConfig {
             region: "cn-north-4".to_owned(),
             state_dir: None,
             users: Vec::new(),
+            max_capacity: state::DEFAULT_CAPACITY,
         }
     }
 }
@@ -172,8 +176,6 @@ pub(crate) struct Shared {
     pub(crate) objects: Mutex<BTreeMap<(String, String), bytes::Bytes>>,
     /// Tokens issued by `POST /v3/auth/tokens`, with their expiry.
     pub(crate) issued_tokens: Mutex<Vec<(String, std::time::SystemTime)>>,
-    /// Feature vectors of the faces searched so far.
-    pub(crate) features: Mutex<engine::FeatureCache>,
     /// TCP connections accepted so far.
     pub(crate) connections: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -183,17 +185,9 @@ impl Shared {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Makes a change durable (with a state directory) before it is acknowledged; call it
-    /// with the store still locked, so saves happen in the order of the changes.
+    /// The bytes of an object of the fake OBS.
     pub(crate) fn obs_object(&self, url: &str) -> Result<bytes::Bytes, inputs::Failure> {
         service::obs_object(&self.objects.lock().unwrap_or_else(PoisonError::into_inner), url)
-    }
-
-    pub(crate) fn save(&self, store: &state::Store) -> std::io::Result<()> {
-        match &self.config.state_dir {
-            Some(dir) => persist::save(dir, store),
-            None => Ok(()),
-        }
     }
 }
 
@@ -224,7 +218,7 @@ impl Emulator {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let initial = match &config.state_dir {
-            Some(dir) => persist::load(dir)?.unwrap_or_default(),
+            Some(dir) => persist::Db::open(dir)?,
             None => state::Store::default(),
         };
         let shared = Arc::new(Shared {
@@ -234,7 +228,6 @@ impl Emulator {
             log: Mutex::new(Vec::new()),
             objects: Mutex::new(BTreeMap::new()),
             issued_tokens: Mutex::new(Vec::new()),
-            features: Mutex::new(engine::FeatureCache::new()),
             connections: Arc::default(),
         });
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
@@ -272,26 +265,23 @@ impl Emulator {
     pub fn seed_face_set(&self, name: &str, fields: &[(&str, FieldType)]) -> String {
         let fields: BTreeMap<String, FieldType> = fields.iter().map(|(n, t)| ((*n).to_owned(), *t)).collect();
         let mut store = self.shared.store();
-        let id = store.create_face_set(name, state::DEFAULT_CAPACITY, fields, server::create_date());
-        self.persist(&store);
-        id
-    }
-
-    /// Saves seeded data when a state directory is configured; seeding is a test's setup,
-    /// so a failure to save is reported on stderr rather than returned.
-    fn persist(&self, store: &state::Store) {
-        if let Err(e) = self.shared.save(store) {
-            eprintln!("frs-emulator: cannot save the state: {e}");
-        }
+        // Seeding is a test's setup: a failure to save is reported on stderr, not returned.
+        store.create_face_set(name, state::DEFAULT_CAPACITY, fields, server::create_date()).unwrap_or_else(
+            |e| {
+                eprintln!("frs-emulator: cannot save the state: {e}");
+                String::new()
+            },
+        )
     }
 
     /// Adds a face to a seeded face set and returns its face id; `None` when the set does
     /// not exist.
     pub fn seed_face(&self, face_set: &str, face: SeededFace) -> Option<String> {
         let mut store = self.shared.store();
-        let id = store.add_face(face_set, face)?;
-        self.persist(&store);
-        Some(id)
+        store.add_face(face_set, face).unwrap_or_else(|e| {
+            eprintln!("frs-emulator: cannot save the state: {e}");
+            None
+        })
     }
 
     /// Stores an object in the emulator's fake OBS, so `image_url`/`video_url` inputs such

@@ -30,10 +30,10 @@
 //! # Durable state
 //!
 //! By default the state lives in memory and is lost when the process ends. With
-//! `--state-dir DIR` it is kept in `DIR/state.json`: every change is written to disk
-//! (temporary file, flush, atomic rename, directory flush) before it is acknowledged, so an
-//! acknowledged change survives `kill -9` and a crash never leaves a half-written state.
-//! The emulator refuses to start when `DIR/state.json` is corrupt rather than starting
+//! `--state-dir DIR` it is kept in the SQLite database `DIR/state.sqlite` (WAL mode): every
+//! change is committed in its own transaction before it is acknowledged, so an acknowledged
+//! change survives `kill -9`. A `DIR/state.json` of an earlier version is migrated on the
+//! first start; the emulator refuses to start when it is corrupt rather than starting
 //! empty over it. One directory serves one emulator at a time.
 //!
 //! # Exit status
