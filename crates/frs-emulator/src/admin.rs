@@ -56,7 +56,76 @@ struct FaultRequest {
     seed: Option<u64>,
 }
 
+/// Whether `host` (a `Host` header or the authority of an `Origin`, port included or not)
+/// names this emulator: a loopback name or address, or the address listened on.
+fn is_own_host(shared: &Shared, host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host
+            .rsplit_once(':')
+            .map_or(host, |(name, port)| if port.bytes().all(|b| b.is_ascii_digit()) { name } else { host }),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    match name.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback() || ip == shared.addr.ip() || shared.addr.ip().is_unspecified(),
+        Err(_) => false,
+    }
+}
+
+/// Why an admin request is refused, if it is: the admin API can wipe or rewrite the
+/// state, so it answers only requests addressed to this emulator by name (no DNS
+/// rebinding), not sent from another site's page (no cross-site form posts), and carrying
+/// the admin token when one is set (it must be when the emulator listens beyond
+/// loopback).
+fn refusal(shared: &Shared, parts: &http::request::Parts) -> Option<Response<Body>> {
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    match &shared.config.admin_token {
+        Some(token) if header(crate::server::ADMIN_TOKEN_HEADER) != Some(token.as_str()) => {
+            return Some(admin_json(
+                StatusCode::UNAUTHORIZED,
+                &json!({ "error": "admin requests need the X-Emulator-Admin-Token header" }),
+            ));
+        }
+        None if !shared.addr.ip().is_loopback() => {
+            return Some(admin_json(
+                StatusCode::FORBIDDEN,
+                &json!({ "error": format!(
+                    "the admin API is disabled: the emulator listens on {}, beyond loopback; start it with --admin-token",
+                    shared.addr
+                ) }),
+            ));
+        }
+        _ => {}
+    }
+    if let Some(host) = parts.headers.get(http::header::HOST)
+        && !host.to_str().is_ok_and(|h| is_own_host(shared, h))
+    {
+        return Some(admin_json(
+            StatusCode::FORBIDDEN,
+            &json!({ "error": "admin requests must be addressed to the emulator (Host: localhost or its address)" }),
+        ));
+    }
+    let cross_site = header("sec-fetch-site").is_some_and(|s| s == "cross-site" || s == "same-site");
+    let foreign_origin = parts.headers.get(http::header::ORIGIN).is_some_and(|origin| {
+        let authority = origin.to_str().ok().and_then(|o| o.split_once("://")).map(|(_, rest)| rest);
+        !authority.is_some_and(|a| is_own_host(shared, a))
+    });
+    if cross_site || foreign_origin {
+        return Some(admin_json(
+            StatusCode::FORBIDDEN,
+            &json!({ "error": "admin requests from another site's page are refused" }),
+        ));
+    }
+    None
+}
+
 pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes) -> Response<Body> {
+    if let Some(refused) = refusal(shared, parts) {
+        return refused;
+    }
     let path = parts.uri.path().strip_prefix(ADMIN_PREFIX).unwrap_or("");
     match (&parts.method, path) {
         (&Method::GET, "/health") => {
@@ -80,14 +149,19 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
         }
         (&Method::POST, "/seed") => seed(shared, body),
         (&Method::GET, "/requests") => {
-            let log = shared.log.lock().unwrap_or_else(PoisonError::into_inner);
-            admin_json(StatusCode::OK, &serde_json::to_value(&*log).unwrap_or(Value::Null))
+            let log = shared.log.lock().unwrap_or_else(PoisonError::into_inner).to_vec();
+            admin_json(StatusCode::OK, &serde_json::to_value(&log).unwrap_or(Value::Null))
         }
         (&Method::POST, "/faults") => {
             let request: FaultRequest = match serde_json::from_slice(body) {
                 Ok(r) => r,
                 Err(e) => return bad(format!("fault: {e}")),
             };
+            if let Some(status) = request.fault.status()
+                && !(200..=599).contains(&status)
+            {
+                return bad(format!("fault: status {status} is not an HTTP status from 200 to 599"));
+            }
             let mut faults = shared.faults.lock().unwrap_or_else(PoisonError::into_inner);
             match (request.times, request.probability) {
                 (Some(times), None) => faults.push(request.fault, times),

@@ -82,6 +82,14 @@ impl Fault {
     pub fn delay(wait: Duration) -> Self {
         Self::Delay { ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX) }
     }
+
+    /// The HTTP status the fault answers with, if it answers.
+    pub(crate) fn status(&self) -> Option<u16> {
+        match self {
+            Self::Respond { status, .. } | Self::Truncate { status, .. } => Some(*status),
+            Self::Delay { .. } | Self::Hang | Self::Drop => None,
+        }
+    }
 }
 
 /// How faults are chosen.

@@ -30,6 +30,7 @@ mod formats;
 mod http_util;
 mod iam;
 mod inputs;
+mod journal;
 #[doc(hidden)]
 pub mod mix;
 mod persist;
@@ -96,6 +97,20 @@ pub struct EmulatorConfig {
     /// The largest face-set capacity accepted (the service's default is 100,000; customers
     /// can have it raised).
     pub max_capacity: u64,
+    /// The most requests the journal (`GET /__emulator/requests`) keeps; older ones are
+    /// dropped.
+    pub journal_max_entries: usize,
+    /// About how many bytes of requests the journal keeps; older ones are dropped.
+    pub journal_max_bytes: usize,
+    /// How long a client may take to send a request's headers (slow clients are cut off).
+    pub header_read_timeout: Duration,
+    /// How long a client may take to send a request's body.
+    pub body_read_timeout: Duration,
+    /// The most connections served at once; further ones are closed at once.
+    pub max_connections: usize,
+    /// The token admin requests must carry in `X-Emulator-Admin-Token`; required for the
+    /// admin API when the emulator listens on an address other than loopback.
+    pub admin_token: Option<String>,
 }
 
 /// An IAM user that may obtain a token with its password.
@@ -150,6 +165,12 @@ impl Default for EmulatorConfig {
             state_dir: None,
             users: Vec::new(),
             max_capacity: state::DEFAULT_CAPACITY,
+            journal_max_entries: 1000,
+            journal_max_bytes: 4 * 1024 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+            max_connections: 512,
+            admin_token: None,
         }
     }
 }
@@ -171,7 +192,13 @@ pub(crate) struct Shared {
     pub(crate) config: EmulatorConfig,
     pub(crate) store: Mutex<state::Store>,
     pub(crate) faults: Mutex<faults::FaultQueue>,
-    pub(crate) log: Mutex<Vec<RecordedRequest>>,
+    pub(crate) log: Mutex<journal::Journal>,
+    /// Requests received so far (numbers the request ids).
+    pub(crate) requests_seen: std::sync::atomic::AtomicU64,
+    /// Differs from one start to the next, so request ids do not repeat after a restart.
+    pub(crate) boot_salt: u64,
+    /// The address listened on (the admin API's `Host` check).
+    pub(crate) addr: SocketAddr,
     /// Objects of the fake OBS, by (bucket, object), for `image_url` inputs.
     pub(crate) objects: Mutex<BTreeMap<(String, String), bytes::Bytes>>,
     /// Tokens issued by `POST /v3/auth/tokens`, with their expiry.
@@ -189,6 +216,14 @@ impl Shared {
     pub(crate) fn obs_object(&self, url: &str) -> Result<bytes::Bytes, inputs::Failure> {
         service::obs_object(&self.objects.lock().unwrap_or_else(PoisonError::into_inner), url)
     }
+}
+
+/// A value that differs from one start to the next (time and process id).
+fn boot_salt() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos() % u128::from(u64::MAX)).unwrap_or(0));
+    mix::id_bits(nanos ^ (u64::from(std::process::id()) << 32))
 }
 
 /// A running emulator; it stops when dropped.
@@ -221,11 +256,15 @@ impl Emulator {
             Some(dir) => persist::Db::open(dir)?,
             None => state::Store::default(),
         };
+        let journal = journal::Journal::new(config.journal_max_entries, config.journal_max_bytes);
         let shared = Arc::new(Shared {
             config,
             store: Mutex::new(initial),
             faults: Mutex::new(faults::FaultQueue::default()),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(journal),
+            requests_seen: std::sync::atomic::AtomicU64::new(0),
+            boot_salt: boot_salt(),
+            addr,
             objects: Mutex::new(BTreeMap::new()),
             issued_tokens: Mutex::new(Vec::new()),
             connections: Arc::default(),
@@ -318,7 +357,7 @@ impl Emulator {
 
     /// The requests received so far, oldest first (secret header values are redacted).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared.log.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.shared.log.lock().unwrap_or_else(PoisonError::into_inner).to_vec()
     }
 
     /// How many TCP connections have been accepted so far: with keep-alive, fewer than the

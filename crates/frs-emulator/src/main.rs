@@ -94,6 +94,27 @@ struct Args {
     /// How many seconds X-Sdk-Date may be away from the emulator's clock.
     #[arg(long, value_name = "N", default_value_t = 15 * 60)]
     max_clock_skew_secs: u64,
+
+    /// The largest face-set capacity accepted (the service's default is 100000).
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    max_capacity: u64,
+
+    /// Admin requests must carry this token in X-Emulator-Admin-Token (required for the
+    /// admin API when --host is not loopback).
+    #[arg(long, value_name = "TOKEN", value_parser = parse_admin_token)]
+    admin_token: Option<AdminToken>,
+
+    /// The most requests the request journal keeps (older ones are dropped).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    journal_entries: usize,
+
+    /// About how many bytes of requests the request journal keeps.
+    #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
+    journal_bytes: usize,
+
+    /// The most connections served at once (further ones are closed at once).
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    max_connections: usize,
 }
 
 /// An access key pair from the command line (its secrets never printed).
@@ -118,6 +139,20 @@ impl std::fmt::Debug for UserArg {
 
 fn non_empty<'a>(what: &str, value: &'a str) -> Result<&'a str, String> {
     if value.is_empty() { Err(format!("the {what} is empty")) } else { Ok(value) }
+}
+
+/// The admin token from the command line (never printed).
+#[derive(Clone)]
+struct AdminToken(String);
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+fn parse_admin_token(s: &str) -> Result<AdminToken, String> {
+    non_empty("admin token", s).map(|t| AdminToken(t.to_owned()))
 }
 
 fn parse_token(s: &str) -> Result<String, String> {
@@ -177,6 +212,11 @@ impl Args {
             no_auth: self.no_auth,
             max_clock_skew: Duration::from_secs(self.max_clock_skew_secs),
             state_dir: self.state_dir.clone(),
+            max_capacity: self.max_capacity,
+            admin_token: self.admin_token.as_ref().map(|t| t.0.clone()),
+            journal_max_entries: self.journal_entries,
+            journal_max_bytes: self.journal_bytes,
+            max_connections: self.max_connections,
             ..EmulatorConfig::default()
         };
         if self.has_credentials() {
@@ -318,6 +358,16 @@ fn main() -> ExitCode {
     };
     let mut text =
         format!("frs-emulator listening on {} (project {})\n", emulator.endpoint(), args.project_id);
+    if !addr.ip().is_loopback() {
+        text.push_str(&format!(
+            "warning: listening on {addr}, beyond loopback: anyone who can reach the port can call the API{}\n",
+            if args.admin_token.is_some() {
+                "; the admin API needs the admin token"
+            } else {
+                "; the admin API is disabled (start with --admin-token to use it)"
+            }
+        ));
+    }
     for line in args.describe() {
         text.push_str(&line);
         text.push('\n');
