@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::faults::Fault;
 use crate::server::{ADMIN_PREFIX, admin_json};
+use crate::state::dump::StateDump;
 use crate::state::{DEFAULT_CAPACITY, MAX_FACE_SETS, NewSet, SeededFace};
 use crate::{Shared, service};
 
@@ -46,8 +47,33 @@ struct Seed {
 }
 
 #[derive(Debug, Deserialize)]
+struct Step {
+    #[serde(default)]
+    fault: Option<Fault>,
+    times: u32,
+}
+
+#[derive(Debug, Deserialize)]
+struct Named {
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct QuotaRequest {
+    qps: u32,
+}
+
+#[derive(Debug, Deserialize)]
 struct FaultRequest {
-    fault: Fault,
+    #[serde(default)]
+    fault: Option<Fault>,
+    /// Steps taken in order: `{"fault": F, "times": N}`, or `{"times": N}` to let N
+    /// requests through.
+    #[serde(default)]
+    sequence: Option<Vec<Step>>,
+    /// Which requests: `operation`, `face_set`, `path` (all optional).
+    #[serde(flatten)]
+    scope: crate::faults::Scope,
     #[serde(default)]
     times: Option<u32>,
     #[serde(default)]
@@ -136,6 +162,7 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
             // Not saved, not done: a failed reset leaves the state as it was.
             let saved = shared.store().clear();
             shared.faults.lock().unwrap_or_else(PoisonError::into_inner).clear();
+            shared.quota.lock().unwrap_or_else(PoisonError::into_inner).set(shared.config.qps_quota);
             shared.log.lock().unwrap_or_else(PoisonError::into_inner).clear();
             shared.objects.lock().unwrap_or_else(PoisonError::into_inner).clear();
             match saved {
@@ -148,6 +175,31 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
             admin_json(StatusCode::OK, &serde_json::to_value(&dump).unwrap_or(Value::Null))
         }
         (&Method::POST, "/seed") => seed(shared, body),
+        (&Method::POST, "/snapshot") => match serde_json::from_slice::<Named>(body) {
+            Ok(Named { name }) if !name.is_empty() => {
+                let dump = shared.store().dump();
+                let faces: usize = dump.sets.values().map(|s| s.faces.len()).sum();
+                shared.snapshots.lock().unwrap_or_else(PoisonError::into_inner).insert(name.clone(), dump);
+                admin_json(StatusCode::OK, &json!({ "snapshot": name, "faces": faces }))
+            }
+            Ok(_) => bad("snapshot: the name is empty"),
+            Err(e) => bad(format!("snapshot: {e}")),
+        },
+        (&Method::POST, "/restore") => match serde_json::from_slice::<Named>(body) {
+            Ok(Named { name }) => match restore(shared, &name) {
+                Ok(()) => admin_json(StatusCode::OK, &json!({ "restored": name })),
+                Err(e) if e.starts_with("no snapshot") => {
+                    admin_json(StatusCode::NOT_FOUND, &json!({ "error": e }))
+                }
+                Err(e) => admin_json(StatusCode::INTERNAL_SERVER_ERROR, &json!({ "error": e })),
+            },
+            Err(e) => bad(format!("restore: {e}")),
+        },
+        (&Method::GET, "/snapshots") => {
+            let names: Vec<String> =
+                shared.snapshots.lock().unwrap_or_else(PoisonError::into_inner).keys().cloned().collect();
+            admin_json(StatusCode::OK, &json!({ "snapshots": names }))
+        }
         (&Method::GET, "/requests") => {
             let log = shared.log.lock().unwrap_or_else(PoisonError::into_inner).to_vec();
             admin_json(StatusCode::OK, &serde_json::to_value(&log).unwrap_or(Value::Null))
@@ -157,24 +209,25 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
                 Ok(r) => r,
                 Err(e) => return bad(format!("fault: {e}")),
             };
-            if let Some(status) = request.fault.status()
-                && !(200..=599).contains(&status)
-            {
-                return bad(format!("fault: status {status} is not an HTTP status from 200 to 599"));
+            arm(shared, request)
+                .err()
+                .map_or_else(|| admin_json(StatusCode::OK, &json!({ "status": "armed" })), bad)
+        }
+        (&Method::PUT, "/quota") => match serde_json::from_slice::<QuotaRequest>(body) {
+            Ok(q) if q.qps > 0 => {
+                shared.quota.lock().unwrap_or_else(PoisonError::into_inner).set(Some(q.qps));
+                admin_json(StatusCode::OK, &json!({ "qps": q.qps }))
             }
-            let mut faults = shared.faults.lock().unwrap_or_else(PoisonError::into_inner);
-            match (request.times, request.probability) {
-                (Some(times), None) => faults.push(request.fault, times),
-                (None, Some(p)) if (0.0..=1.0).contains(&p) => {
-                    faults.set_random(request.fault, p, request.seed.unwrap_or(0));
-                }
-                _ => {
-                    return bad(
-                        "give either \"times\" or a \"probability\" from 0 to 1 (with an optional \"seed\")",
-                    );
-                }
-            }
-            admin_json(StatusCode::OK, &json!({ "status": "armed" }))
+            Ok(_) => bad("qps must be at least 1 (DELETE the quota to lift it)"),
+            Err(e) => bad(format!("quota: {e}")),
+        },
+        (&Method::GET, "/quota") => {
+            let qps = shared.quota.lock().unwrap_or_else(PoisonError::into_inner).limit();
+            admin_json(StatusCode::OK, &json!({ "qps": qps }))
+        }
+        (&Method::DELETE, "/quota") => {
+            shared.quota.lock().unwrap_or_else(PoisonError::into_inner).set(None);
+            admin_json(StatusCode::OK, &json!({ "qps": null }))
         }
         (&Method::DELETE, "/faults") => {
             shared.faults.lock().unwrap_or_else(PoisonError::into_inner).clear();
@@ -201,6 +254,81 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
         }
         _ => admin_json(StatusCode::NOT_FOUND, &json!({ "error": "no such admin endpoint" })),
     }
+}
+
+/// Puts back the snapshot `name`.
+pub(crate) fn restore(shared: &Shared, name: &str) -> Result<(), String> {
+    let dump = shared.snapshots.lock().unwrap_or_else(PoisonError::into_inner).get(name).cloned();
+    let dump = dump.ok_or_else(|| format!("no snapshot named {name}"))?;
+    shared.store().replace_with(dump).map_err(|e| e.to_string())
+}
+
+/// A state dump read from JSON (`--load`), checked as a seed is: only states the service
+/// could be in.
+pub(crate) fn read_dump(config: &crate::EmulatorConfig, bytes: &[u8]) -> Result<StateDump, String> {
+    let dump: StateDump = serde_json::from_slice(bytes).map_err(|e| format!("not a state dump: {e}"))?;
+    if dump.sets.len() > MAX_FACE_SETS {
+        return Err(format!("a project holds at most {MAX_FACE_SETS} face sets"));
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for (name, set) in &dump.sets {
+        let fail = |e: String| format!("face set {name}: {e}");
+        if *name != set.name {
+            return Err(fail(format!("named {} inside", set.name)));
+        }
+        FaceSetName::new(name.as_str()).map_err(|e| fail(e.to_string()))?;
+        #[allow(clippy::cast_precision_loss)]
+        service::check_capacity(set.capacity as f64, config.max_capacity).map_err(|f| fail(f.message))?;
+        service::check_schema(&set.fields).map_err(|f| fail(f.message))?;
+        if u64::try_from(set.faces.len()).unwrap_or(u64::MAX) > set.capacity {
+            return Err(fail(format!(
+                "{} faces do not fit in a capacity of {}",
+                set.faces.len(),
+                set.capacity
+            )));
+        }
+        for face in &set.faces {
+            if !ids.insert(face.face_id.as_str()) {
+                return Err(fail(format!("face id {} appears twice", face.face_id)));
+            }
+            ExternalImageId::new(face.external_image_id.as_str()).map_err(|e| fail(e.to_string()))?;
+            service::check_fields(&face.external_fields, &set.fields).map_err(|f| fail(f.message))?;
+        }
+    }
+    Ok(dump)
+}
+
+/// Arms the faults of a `POST /__emulator/faults` request.
+fn arm(shared: &Shared, request: FaultRequest) -> Result<(), String> {
+    let check = |fault: &Fault| match fault.status() {
+        Some(status) if !(200..=599).contains(&status) => {
+            Err(format!("fault: status {status} is not an HTTP status from 200 to 599"))
+        }
+        _ => Ok(()),
+    };
+    let mut faults = shared.faults.lock().unwrap_or_else(PoisonError::into_inner);
+    match (request.fault, request.sequence, request.times, request.probability) {
+        (Some(fault), None, Some(times), None) => {
+            check(&fault)?;
+            faults.push_sequence(request.scope, vec![(Some(fault), times)]);
+        }
+        (Some(fault), None, None, Some(p)) if (0.0..=1.0).contains(&p) => {
+            check(&fault)?;
+            faults.set_random_in(request.scope, fault, p, request.seed.unwrap_or(0));
+        }
+        (None, Some(steps), None, None) if !steps.is_empty() => {
+            for step in &steps {
+                if let Some(fault) = &step.fault {
+                    check(fault)?;
+                }
+            }
+            faults.push_sequence(request.scope, steps.into_iter().map(|s| (s.fault, s.times)).collect());
+        }
+        _ => {
+            return Err("give a \"fault\" with either \"times\" or a \"probability\" from 0 to 1 (with an optional \"seed\"), or a \"sequence\" of {\"fault\", \"times\"} steps".to_owned());
+        }
+    }
+    Ok(())
 }
 
 /// Seeds face sets through the same checks as the API (name, capacity, schema, the

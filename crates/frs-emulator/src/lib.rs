@@ -111,6 +111,14 @@ pub struct EmulatorConfig {
     /// The token admin requests must carry in `X-Emulator-Admin-Token`; required for the
     /// admin API when the emulator listens on an address other than loopback.
     pub admin_token: Option<String>,
+    /// Requests per second the project may send; beyond it the gateway answers
+    /// `APIGW.0308` (429). `None`: no quota.
+    pub qps_quota: Option<u32>,
+    /// A state dump (the JSON of `GET /__emulator/state`) to start from, replacing the
+    /// state (also a durable one).
+    pub load_state: Option<std::path::PathBuf>,
+    /// Where to write the state dump when the emulator stops.
+    pub export_on_exit: Option<std::path::PathBuf>,
 }
 
 /// An IAM user that may obtain a token with its password.
@@ -171,6 +179,9 @@ impl Default for EmulatorConfig {
             body_read_timeout: Duration::from_secs(30),
             max_connections: 512,
             admin_token: None,
+            qps_quota: None,
+            load_state: None,
+            export_on_exit: None,
         }
     }
 }
@@ -192,6 +203,10 @@ pub(crate) struct Shared {
     pub(crate) config: EmulatorConfig,
     pub(crate) store: Mutex<state::Store>,
     pub(crate) faults: Mutex<faults::FaultQueue>,
+    /// The QPS quota of the project.
+    pub(crate) quota: Mutex<faults::Quota>,
+    /// Snapshots of the state, by name.
+    pub(crate) snapshots: Mutex<BTreeMap<String, state::dump::StateDump>>,
     pub(crate) log: Mutex<journal::Journal>,
     /// Requests received so far (numbers the request ids).
     pub(crate) requests_seen: std::sync::atomic::AtomicU64,
@@ -252,15 +267,26 @@ impl Emulator {
         let listener = std::net::TcpListener::bind(addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let initial = match &config.state_dir {
+        let mut initial = match &config.state_dir {
             Some(dir) => persist::Db::open(dir)?,
             None => state::Store::default(),
         };
+        if let Some(path) = &config.load_state {
+            let bytes = std::fs::read(path)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display())))?;
+            let dump = admin::read_dump(&config, &bytes).map_err(|e| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {e}", path.display()))
+            })?;
+            initial.replace_with(dump).map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
         let journal = journal::Journal::new(config.journal_max_entries, config.journal_max_bytes);
+        let quota = faults::Quota::new(config.qps_quota);
         let shared = Arc::new(Shared {
             config,
             store: Mutex::new(initial),
             faults: Mutex::new(faults::FaultQueue::default()),
+            quota: Mutex::new(quota),
+            snapshots: Mutex::new(BTreeMap::new()),
             log: Mutex::new(journal),
             requests_seen: std::sync::atomic::AtomicU64::new(0),
             boot_salt: boot_salt(),
@@ -355,6 +381,34 @@ impl Emulator {
         );
     }
 
+    /// Sets the project's quota of requests per second (`None`: no quota); beyond it the
+    /// gateway answers `APIGW.0308` (429).
+    pub fn set_qps_quota(&self, qps: Option<u32>) {
+        self.shared.quota.lock().unwrap_or_else(PoisonError::into_inner).set(qps);
+    }
+
+    /// Keeps the current state under `name` (replacing a snapshot of that name), for
+    /// [`Emulator::restore`].
+    pub fn snapshot(&self, name: &str) {
+        let dump = self.shared.store().dump();
+        self.shared.snapshots.lock().unwrap_or_else(PoisonError::into_inner).insert(name.to_owned(), dump);
+    }
+
+    /// Puts back the state kept by [`Emulator::snapshot`] under `name` (in one transaction
+    /// when the state is durable).
+    ///
+    /// # Errors
+    /// When there is no such snapshot or the state cannot be saved.
+    pub fn restore(&self, name: &str) -> Result<(), String> {
+        admin::restore(&self.shared, name)
+    }
+
+    /// The whole state as JSON, as `GET /__emulator/state` answers it (and as
+    /// [`EmulatorConfig::load_state`] reads it).
+    pub fn export_state(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(&self.shared.store().dump()).unwrap_or_default()
+    }
+
     /// The requests received so far, oldest first (secret header values are redacted).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.log.lock().unwrap_or_else(PoisonError::into_inner).to_vec()
@@ -369,6 +423,11 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        if let Some(path) = &self.shared.config.export_on_exit
+            && let Err(e) = std::fs::write(path, self.export_state())
+        {
+            eprintln!("frs-emulator: cannot export the state to {}: {e}", path.display());
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

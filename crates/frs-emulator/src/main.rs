@@ -115,6 +115,18 @@ struct Args {
     /// The most connections served at once (further ones are closed at once).
     #[arg(long, value_name = "N", default_value_t = 512)]
     max_connections: usize,
+
+    /// Requests per second the project may send; beyond it APIGW.0308 (429).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    qps_quota: Option<u32>,
+
+    /// Start from this state dump (the JSON of GET /__emulator/state), replacing the state.
+    #[arg(long, value_name = "FILE")]
+    load: Option<PathBuf>,
+
+    /// Write the state dump to this file when stopped by Ctrl-C or SIGTERM.
+    #[arg(long, value_name = "FILE")]
+    export_on_exit: Option<PathBuf>,
 }
 
 /// An access key pair from the command line (its secrets never printed).
@@ -217,6 +229,9 @@ impl Args {
             journal_max_entries: self.journal_entries,
             journal_max_bytes: self.journal_bytes,
             max_connections: self.max_connections,
+            qps_quota: self.qps_quota,
+            load_state: self.load.clone(),
+            export_on_exit: self.export_on_exit.clone(),
             ..EmulatorConfig::default()
         };
         if self.has_credentials() {

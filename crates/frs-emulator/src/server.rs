@@ -189,7 +189,18 @@ async fn handle(shared: Arc<Shared>, connection: Connection, req: Request<Body>)
     }
     let rid = record(&shared, &parts, body.len());
 
-    let fault = shared.faults.lock().unwrap_or_else(PoisonError::into_inner).next();
+    // Routed first (a pure lookup), so that faults can be scoped to an operation or a set.
+    let segments: Vec<String> =
+        parts.uri.path().split('/').skip(1).map(frs_request::server::decode_lossy).collect();
+    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let route = routes::find(&parts.method, &segs);
+    let operation = route.map(|r| crate::faults::operation_name(r.endpoint));
+    let target = crate::faults::Target {
+        path: parts.uri.path(),
+        operation: operation.as_deref(),
+        face_set: route.map(|r| r.face_set).filter(|s| !s.is_empty()),
+    };
+    let fault = shared.faults.lock().unwrap_or_else(PoisonError::into_inner).next_for(&target);
     match fault {
         Some(Fault::Respond { status, content_type, body }) => {
             // A status outside 200-599 (possible only from Rust: the admin API refuses it)
@@ -233,14 +244,15 @@ async fn handle(shared: Arc<Shared>, connection: Connection, req: Request<Body>)
             return resp;
         }
         Some(Fault::Delay { ms }) => tokio::time::sleep(Duration::from_millis(ms)).await,
+        Some(Fault::Latency { ms, jitter_ms, seed }) => {
+            let wait =
+                shared.faults.lock().unwrap_or_else(PoisonError::into_inner).latency(ms, jitter_ms, seed);
+            tokio::time::sleep(wait).await;
+        }
         None => {}
     }
 
-    // The gateway: is there such an API, and who is calling?
-    let segments: Vec<String> =
-        parts.uri.path().split('/').skip(1).map(frs_request::server::decode_lossy).collect();
-    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let Some(route) = routes::find(&parts.method, &segs) else {
+    let Some(route) = route else {
         return gateway_error(
             &ErrorCode::GatewayApiNotFound,
             404,
@@ -254,6 +266,18 @@ async fn handle(shared: Arc<Shared>, connection: Connection, req: Request<Body>)
     }
     if let Err(refusal) = auth::check(&shared, &parts, &body) {
         return gateway_error(&refusal.code, refusal.status, &refusal.message, &rid);
+    }
+    if let Err(limit) =
+        shared.quota.lock().unwrap_or_else(PoisonError::into_inner).take(std::time::Instant::now())
+    {
+        return gateway_error(
+            &ErrorCode::GatewayThrottled,
+            429,
+            &format!(
+                "The throttling threshold has been reached: policy user over ratelimit,limit:{limit},time:1 second"
+            ),
+            &rid,
+        );
     }
     if route.endpoint == Endpoint::ListProjects {
         return crate::iam::list_projects(&shared, &query, &rid);
