@@ -108,6 +108,7 @@ pub(crate) fn live_detect(shared: &Shared, inputs: &Inputs) -> Outcome {
     if actions.len() > 10 {
         return Err(Failure::new(ErrorCode::TooManyActions, "The number of action exceed 10."));
     }
+    let mut windows: Option<Vec<(u64, u64)>> = None;
     if let Some(times) = inputs.text("action_time")? {
         let pairs: Vec<Option<(u64, u64)>> = times
             .split(',')
@@ -121,6 +122,7 @@ pub(crate) fn live_detect(shared: &Shared, inputs: &Inputs) -> Outcome {
                 "The action_time is invalid, check that the input is valid.",
             ));
         }
+        windows = Some(pairs.into_iter().flatten().collect());
     }
     if let Some(t) = inputs.number("nod_threshold")?
         && !(1.0..=90.0).contains(&t)
@@ -129,12 +131,12 @@ pub(crate) fn live_detect(shared: &Shared, inputs: &Inputs) -> Outcome {
     }
     let bytes = inputs.media("video", &|url| shared.obs_object(url))?;
     let video = engine::analyze_video(&bytes).map_err(|r| video_failure(&r))?;
-    let (alive, judged) = engine::judge_actions(&video, &actions);
+    let (alive, judged) = engine::judge_timed_actions(&video, &actions, windows.as_deref());
     let results: Vec<Value> = judged
         .into_iter()
         .map(|(action, confidence)| json!({ "action": action, "confidence": confidence }))
         .collect();
-    let warnings = engine::video_warnings(&video, &actions);
+    let warnings = engine::timed_video_warnings(&video, &actions, windows.as_deref());
     Ok(json!({
         "video-result": {
             "alive": alive,
@@ -149,6 +151,18 @@ pub(crate) fn live_detect(shared: &Shared, inputs: &Inputs) -> Outcome {
 /// warning 106.
 pub(crate) fn live_detect_face(shared: &Shared, inputs: &Inputs) -> Outcome {
     let bytes = inputs.media("image", &|url| shared.obs_object(url))?;
+    // 2 MB here (Huawei's current page), 8 MB for the other operations.
+    let limits = frs_types::MediaLimits::LIVENESS_IMAGE;
+    let too_large = match inputs.text("image_base64")? {
+        Some(text) => limits.check_base64_len(text.len()).is_err(),
+        None => limits.check_file_len(u64::try_from(bytes.len()).unwrap_or(u64::MAX)).is_err(),
+    };
+    if too_large {
+        return Err(Failure::new(
+            ErrorCode::BodyTooLarge,
+            "The image size exceeds the limit: silent live detection takes images of at most 2MB.",
+        ));
+    }
     let analysis = engine::analyze_image(&bytes).map_err(|r| image_failure(&r))?;
     if analysis.faces.is_empty() {
         return Err(Failure::new(ErrorCode::NoFaceForLiveness, "Detect no face, check out your picture."));

@@ -44,8 +44,9 @@ fn not_saved(e: &StoreError) -> Failure {
     Failure::new(ErrorCode::InternalError, format!("The service inner error. ({e})"))
 }
 
+/// An unknown face id: `FRS.0403` everywhere (the error table's "face id does not exist").
 fn face_id_not_exist() -> Failure {
-    Failure::new(ErrorCode::FaceIdNotExist, "The face id is not exist, checkout your input.")
+    Failure::new(ErrorCode::FaceIdNotFound, "The face id is not exist, checkout your input.")
 }
 
 pub(crate) fn set_info(set: &FaceSet) -> Value {
