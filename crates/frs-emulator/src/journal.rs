@@ -30,7 +30,8 @@ pub(crate) fn truncated(value: &str) -> String {
 /// The requests received lately, oldest first.
 #[derive(Debug)]
 pub(crate) struct Journal {
-    entries: VecDeque<(RecordedRequest, usize)>,
+    /// Each request with its size and its request id.
+    entries: VecDeque<(RecordedRequest, usize, String)>,
     bytes: usize,
     max_entries: usize,
     max_bytes: usize,
@@ -40,6 +41,8 @@ fn size(request: &RecordedRequest) -> usize {
     request.method.len()
         + request.target.len()
         + request.headers.iter().map(|(n, v)| n.len() + v.len()).sum::<usize>()
+        + request.canonical_request.as_ref().map_or(0, String::len)
+        + request.string_to_sign.as_ref().map_or(0, String::len)
 }
 
 impl Journal {
@@ -47,17 +50,36 @@ impl Journal {
         Self { entries: VecDeque::new(), bytes: 0, max_entries, max_bytes }
     }
 
-    /// Records a request, dropping the oldest ones beyond the bounds.
-    pub(crate) fn push(&mut self, request: RecordedRequest) {
+    /// Records a request answered with `request_id`, dropping the oldest ones beyond the
+    /// bounds.
+    pub(crate) fn push(&mut self, request: RecordedRequest, request_id: String) {
         let n = size(&request);
-        self.entries.push_back((request, n));
+        self.entries.push_back((request, n, request_id));
         self.bytes += n;
+        self.trim();
+    }
+
+    fn trim(&mut self) {
         while self.entries.len() > self.max_entries || (self.bytes > self.max_bytes && self.entries.len() > 1)
         {
-            if let Some((_, n)) = self.entries.pop_front() {
+            if let Some((_, n, _)) = self.entries.pop_front() {
                 self.bytes -= n;
             }
         }
+    }
+
+    /// Adds the signature input the emulator computed to the request answered with
+    /// `request_id` (if it is still in the journal).
+    pub(crate) fn annotate(&mut self, request_id: &str, canonical_request: String, string_to_sign: String) {
+        let Some((request, n, _)) = self.entries.iter_mut().rev().find(|(_, _, id)| id == request_id) else {
+            return;
+        };
+        let added = canonical_request.len() + string_to_sign.len();
+        request.canonical_request = Some(canonical_request);
+        request.string_to_sign = Some(string_to_sign);
+        *n += added;
+        self.bytes += added;
+        self.trim();
     }
 
     pub(crate) fn clear(&mut self) {
@@ -66,6 +88,6 @@ impl Journal {
     }
 
     pub(crate) fn to_vec(&self) -> Vec<RecordedRequest> {
-        self.entries.iter().map(|(r, _)| r.clone()).collect()
+        self.entries.iter().map(|(r, _, _)| r.clone()).collect()
     }
 }

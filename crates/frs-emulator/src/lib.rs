@@ -119,6 +119,9 @@ pub struct EmulatorConfig {
     pub load_state: Option<std::path::PathBuf>,
     /// Where to write the state dump when the emulator stops.
     pub export_on_exit: Option<std::path::PathBuf>,
+    /// Print to standard error what the emulator computed for a request refused with a
+    /// signature mismatch (canonical request, string to sign).
+    pub verbose: bool,
 }
 
 /// An IAM user that may obtain a token with its password.
@@ -182,6 +185,7 @@ impl Default for EmulatorConfig {
             qps_quota: None,
             load_state: None,
             export_on_exit: None,
+            verbose: false,
         }
     }
 }

@@ -127,6 +127,11 @@ struct Args {
     /// Write the state dump to this file when stopped by Ctrl-C or SIGTERM.
     #[arg(long, value_name = "FILE")]
     export_on_exit: Option<PathBuf>,
+
+    /// Print the canonical request and string to sign computed for each request refused
+    /// with a signature mismatch.
+    #[arg(long)]
+    verbose: bool,
 }
 
 /// An access key pair from the command line (its secrets never printed).
@@ -232,6 +237,7 @@ impl Args {
             qps_quota: self.qps_quota,
             load_state: self.load.clone(),
             export_on_exit: self.export_on_exit.clone(),
+            verbose: self.verbose,
             ..EmulatorConfig::default()
         };
         if self.has_credentials() {

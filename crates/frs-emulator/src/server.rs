@@ -33,6 +33,14 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The size of the body in bytes.
     pub body_len: usize,
+    /// For a request refused with a signature mismatch: the canonical request the emulator
+    /// computed (compare it with the client's, e.g. `frs sign`, line by line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canonical_request: Option<String>,
+    /// For a request refused with a signature mismatch: the string to sign the emulator
+    /// computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub string_to_sign: Option<String>,
 }
 
 impl RecordedRequest {
@@ -121,13 +129,17 @@ fn record(shared: &Shared, parts: &http::request::Parts, body_len: usize) -> Str
         })
         .collect();
     let target = parts.uri.path_and_query().map(ToString::to_string).unwrap_or_default();
-    shared.log.lock().unwrap_or_else(PoisonError::into_inner).push(RecordedRequest {
+    let rid = next_request_id(shared);
+    let request = RecordedRequest {
         method: parts.method.to_string(),
         target: crate::journal::truncated(&target),
         headers,
         body_len,
-    });
-    next_request_id(shared)
+        canonical_request: None,
+        string_to_sign: None,
+    };
+    shared.log.lock().unwrap_or_else(PoisonError::into_inner).push(request, rid.clone());
+    rid
 }
 
 /// A request id that is new for every request, also across restarts.
@@ -265,6 +277,20 @@ async fn handle(shared: Arc<Shared>, connection: Connection, req: Request<Body>)
         return crate::iam::issue_token(&shared, &body, &rid);
     }
     if let Err(refusal) = auth::check(&shared, &parts, &body) {
+        if let Some((canonical_request, string_to_sign)) = refusal.computed {
+            if shared.config.verbose {
+                eprintln!(
+                    "frs-emulator: {} {}: signature mismatch; the emulator computed\n--- canonical request\n{canonical_request}\n--- string to sign\n{string_to_sign}\n---",
+                    parts.method,
+                    parts.uri.path()
+                );
+            }
+            shared.log.lock().unwrap_or_else(PoisonError::into_inner).annotate(
+                &rid,
+                canonical_request,
+                string_to_sign,
+            );
+        }
         return gateway_error(&refusal.code, refusal.status, &refusal.message, &rid);
     }
     if let Err(limit) =

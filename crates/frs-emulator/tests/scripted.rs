@@ -210,3 +210,56 @@ fn export_on_exit_and_load() {
     assert!(Emulator::start(config).is_err());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---------------------------------------------------------------------------------------
+// A signature mismatch you can debug.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_signature_mismatch_records_what_the_emulator_computed() {
+    let em = Emulator::start(EmulatorConfig { verbose: true, ..EmulatorConfig::default() }).unwrap();
+    let host = em.addr().to_string();
+    let query = vec![("limit".to_owned(), "5".to_owned())];
+    let headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+    let request = frs_request::sign::SignableRequest {
+        method: "GET",
+        host: &host,
+        path: &format!("/v2/{PID}/face-sets/staff/faces"),
+        query: &query,
+        headers: &headers,
+        body: b"",
+    };
+    // The right access key with a wrong secret: the signature cannot match.
+    let secret = frs_request::Secret::new("not-the-secret".to_owned());
+    let signed = frs_request::sign::sign(
+        &request,
+        EmulatorConfig::DEFAULT_ACCESS_KEY,
+        &secret,
+        std::time::SystemTime::now(),
+    )
+    .unwrap();
+    let mut text = format!("GET {} HTTP/1.1\r\nConnection: close\r\n", signed.request_uri);
+    for (name, value) in &signed.headers {
+        text.push_str(&format!("{name}: {value}\r\n"));
+    }
+    text.push_str("\r\n");
+    let mut stream = TcpStream::connect(em.addr()).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(text.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let raw = String::from_utf8_lossy(&raw);
+    let body: Value = serde_json::from_str(raw.split_once("\r\n\r\n").unwrap().1).unwrap();
+    // The gateway's exact body.
+    assert!(raw.starts_with("HTTP/1.1 401"), "{raw}");
+    assert_eq!(body["error_code"], "APIGW.0301");
+    assert_eq!(body["error_msg"], "Incorrect IAM authentication information: verify aksk signature fail");
+    assert_eq!(body.as_object().unwrap().len(), 3, "{body}");
+    // The journal holds what the emulator computed: the same lines the client signed.
+    let entry = em.requests().pop().unwrap();
+    assert_eq!(entry.canonical_request.as_deref(), Some(signed.canonical_request.as_str()));
+    assert_eq!(entry.string_to_sign.as_deref(), Some(signed.string_to_sign.as_str()));
+    assert!(!format!("{entry:?}").contains(signed.signature()), "the signature is not kept");
+    let (_, log) = admin(&em, "GET", "/requests", &Value::Null);
+    assert_eq!(log[0]["canonical_request"], json!(signed.canonical_request));
+}
