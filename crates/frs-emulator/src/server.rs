@@ -96,10 +96,16 @@ async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
         };
         // Answers are small and latency matters more than batching in tests.
         let _ = stream.set_nodelay(true);
-        let (io, connection) = Connection::wrap(stream);
         let shared = Arc::clone(&shared);
         let http = http.clone();
         tokio::spawn(async move {
+            let mut stream = stream;
+            if !first_request_line_is_valid(&stream).await {
+                refuse_request_line(&shared, &mut stream).await;
+                drop(permit);
+                return;
+            }
+            let (io, connection) = Connection::wrap(stream);
             let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
                 let (shared, connection) = (Arc::clone(&shared), connection.clone());
                 async move {
@@ -146,6 +152,69 @@ fn record(shared: &Shared, parts: &http::request::Parts, body_len: usize) -> Str
 fn next_request_id(shared: &Shared) -> String {
     let n = shared.requests_seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
     request_id(n ^ shared.boot_salt)
+}
+
+/// Whether the first request line of a connection is made of printable ASCII, as HTTP
+/// requires; hyper answers anything else (a NUL, invalid UTF-8) with an empty 400, the
+/// emulator with the gateway's JSON error. The line is peeked at, not read; a line that
+/// has not arrived within a moment is left to hyper (and its header timeout).
+async fn first_request_line_is_valid(stream: &tokio::net::TcpStream) -> bool {
+    let mut buf = [0u8; 8192];
+    for _ in 0..20 {
+        let Ok(n) = stream.peek(&mut buf).await else { return true };
+        if n == 0 {
+            return true;
+        }
+        let seen = &buf[..n];
+        let line = seen.iter().position(|b| *b == b'\n').map(|end| &seen[..end]);
+        if let Some(line) = line {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            return line.iter().all(|b| (0x20..=0x7E).contains(b));
+        }
+        if seen.iter().any(|b| *b == 0 || *b >= 0x80) {
+            return false;
+        }
+        if n == buf.len() {
+            return true;
+        }
+        // Peeking again at once would see the same bytes: wait for more.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    true
+}
+
+/// Answers a request line that is not HTTP with the gateway's JSON error, and closes.
+async fn refuse_request_line(shared: &Shared, stream: &mut tokio::net::TcpStream) {
+    let rid = next_request_id(shared);
+    let body = json!({
+        "error_code": ErrorCode::GatewayRequestError.as_str(),
+        "error_msg": "The request line is not valid HTTP (control or non-ASCII characters).",
+        "request_id": rid,
+    })
+    .to_string();
+    let answer = format!(
+        "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json;charset=UTF-8\r\nx-request-id: {rid}\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let send = async {
+        // What was sent is read first: closing with unread bytes would reset the
+        // connection and lose the answer.
+        let mut sink = [0u8; 8192];
+        while matches!(stream.try_read(&mut sink), Ok(n) if n > 0) {}
+        let mut rest = answer.as_bytes();
+        while !rest.is_empty() && stream.writable().await.is_ok() {
+            match stream.try_write(rest) {
+                Ok(n) => rest = &rest[n..],
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(_) => break,
+            }
+        }
+        // Let the client read the answer before the connection goes.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        while matches!(stream.try_read(&mut sink), Ok(n) if n > 0) {}
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(5), send).await;
 }
 
 /// Reads a body of at most `max` bytes within `timeout`.

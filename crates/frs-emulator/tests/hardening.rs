@@ -365,3 +365,22 @@ fn request_ids_do_not_repeat_after_a_restart() {
     let ids = first_ids(&em);
     assert!(ids[0] != ids[1] && ids[1] != ids[2], "{ids:?}");
 }
+
+#[test]
+fn a_nul_or_invalid_utf8_in_the_request_line_is_a_json_gateway_error() {
+    let em = start(quick());
+    for line in [
+        &b"GET /v2/\0/face-sets HTTP/1.1\r\n"[..],
+        b"GET /v2/\xff\xfe/face-sets HTTP/1.1\r\n",
+        b"G\x01T / HTTP/1.1\r\n",
+    ] {
+        let mut bytes = line.to_vec();
+        bytes.extend_from_slice(b"Host: x\r\nConnection: close\r\n\r\n");
+        let (status, head, body) = raw(em.addr(), &bytes);
+        assert_eq!((status, &body["error_code"]), (400, &json!("APIGW.0201")), "{line:?}: {head} {body}");
+        assert!(body["request_id"].is_string() && head.contains("x-request-id"), "{head}");
+    }
+    // A valid request on the next connection is served.
+    let (status, _, _) = request(em.addr(), "GET", &format!("/v2/{PID}/face-sets"), &[], "");
+    assert_eq!(status, 200);
+}
