@@ -59,6 +59,9 @@ pub(crate) struct FaceSet {
     /// Sequence numbers, increasing, one per slot (also for empty slots).
     seqs: Vec<u64>,
     slots: Vec<Option<Face>>,
+    /// Whether each slot holds a face: what a search's pass reads besides the features
+    /// (one byte per face rather than the whole slot).
+    occupied: Vec<bool>,
     /// `FEATURE_DIM` values per slot.
     features: Vec<f32>,
     /// By field name (sorted): the declared fields and any value stored under another name.
@@ -85,6 +88,7 @@ impl FaceSet {
             fields,
             seqs: Vec::new(),
             slots: Vec::new(),
+            occupied: Vec::new(),
             features: Vec::new(),
             columns,
             by_face_id: HashMap::new(),
@@ -185,6 +189,7 @@ impl FaceSet {
         self.by_image_id.entry(face.external_image_id.clone()).or_default().push(seq);
         self.seqs.push(seq);
         self.slots.push(Some(face));
+        self.occupied.push(true);
         self.features.extend_from_slice(features);
         for column in &mut self.columns {
             column.values.push(None);
@@ -221,6 +226,7 @@ impl FaceSet {
     pub(crate) fn remove(&mut self, slots: &[Slot]) {
         for &slot in slots {
             let Some(face) = self.slots.get_mut(slot).and_then(Option::take) else { continue };
+            self.occupied[slot] = false;
             let seq = self.seqs[slot];
             self.by_face_id.remove(&face.face_id);
             if let Some(seqs) = self.by_image_id.get_mut(&face.external_image_id) {
@@ -246,6 +252,7 @@ impl FaceSet {
         let mut flags = keep.iter();
         self.seqs.retain(|_| flags.next().copied().unwrap_or(false));
         self.slots.retain(Option::is_some);
+        self.occupied.retain(|o| *o);
         let mut row = 0;
         let mut write = 0;
         while row < keep.len() {
