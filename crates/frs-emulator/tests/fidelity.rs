@@ -79,6 +79,14 @@ fn action_liveness_checks_the_order_of_the_actions() {
     };
     assert_eq!(alive(&[Action::Nod, Action::Mouth]), Some(true));
     assert_eq!(alive(&[Action::Mouth, Action::Nod]), Some(false), "the wrong order");
+    // action_time is honoured: a window ending after the 3-second video is not seen.
+    let timed = |windows: &[(u32, u32)]| {
+        let op =
+            DetectLive::new(video(), &[Action::Nod, Action::Mouth]).unwrap().action_time(windows).unwrap();
+        client(&em).execute(&op).unwrap().value.video_result.unwrap().alive
+    };
+    assert_eq!(timed(&[(0, 1500), (1500, 3000)]), Some(true));
+    assert_eq!(timed(&[(0, 1500), (1500, 4000)]), Some(false));
 }
 
 #[test]
