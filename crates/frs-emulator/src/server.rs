@@ -100,10 +100,24 @@ async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
         let http = http.clone();
         tokio::spawn(async move {
             let mut stream = stream;
-            if !first_request_line_is_valid(&stream).await {
-                refuse_request_line(&shared, &mut stream).await;
-                drop(permit);
-                return;
+            // A client that sends nothing is let go after the header timeout, as hyper
+            // does for one that sends too slowly.
+            match tokio::time::timeout(
+                shared.config.header_read_timeout,
+                first_request_line_is_valid(&stream),
+            )
+            .await
+            {
+                Ok(true) => {}
+                Ok(false) => {
+                    refuse_request_line(&shared, &mut stream).await;
+                    drop(permit);
+                    return;
+                }
+                Err(_) => {
+                    drop(permit);
+                    return;
+                }
             }
             let (io, connection) = Connection::wrap(stream);
             let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {

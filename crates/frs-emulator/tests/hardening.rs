@@ -207,6 +207,12 @@ fn slow_headers_are_cut_off() {
     }
     assert!(closed, "a slow client held the connection for {:?}", started.elapsed());
     assert!(started.elapsed() < Duration::from_secs(4));
+
+    // A client that connects and sends nothing is let go too.
+    let mut idle = connect(em.addr());
+    let started = Instant::now();
+    let text = read_all(&mut idle);
+    assert!(started.elapsed() < Duration::from_secs(4), "held for {:?}: {text}", started.elapsed());
 }
 
 #[test]
