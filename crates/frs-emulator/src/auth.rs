@@ -14,6 +14,9 @@ pub(crate) struct Refusal {
     pub(crate) code: ErrorCode,
     pub(crate) status: u16,
     pub(crate) message: String,
+    /// For a signature mismatch: the canonical request and the string to sign the
+    /// emulator computed, to compare with the client's (`frs sign`) line by line.
+    pub(crate) computed: Option<(String, String)>,
 }
 
 fn refuse(detail: &str) -> Refusal {
@@ -21,6 +24,7 @@ fn refuse(detail: &str) -> Refusal {
         code: ErrorCode::GatewayIamAuthFailed,
         status: 401,
         message: format!("Incorrect IAM authentication information: {detail}"),
+        computed: None,
     }
 }
 
@@ -28,6 +32,33 @@ fn now_with_offset(offset: i64) -> SystemTime {
     let now = SystemTime::now();
     let shift = Duration::from_secs(offset.unsigned_abs());
     if offset >= 0 { now + shift } else { now - shift }
+}
+
+/// The canonical request and string to sign of a received request, as the verifier builds
+/// them: the request as it arrived (method, raw path, query, the headers its
+/// `SignedHeaders` lists, the body or `UNSIGNED-PAYLOAD`) run through the SDK's own signer.
+/// They hold no secret; the signature itself is not kept.
+fn computed_signature_input(parts: &Parts, body: &[u8]) -> Option<(String, String)> {
+    let auth = parts.headers.get("authorization")?.to_str().ok()?;
+    let list = auth.split(',').find_map(|item| item.trim().strip_prefix("SignedHeaders="))?;
+    let mut headers = Vec::new();
+    for name in list.split(';') {
+        let value = parts.headers.get(name)?.to_str().ok()?;
+        headers.push((name.to_owned(), value.to_owned()));
+    }
+    let query = parts.uri.query().map(frs_request::server::parse_query).unwrap_or_default();
+    let request = frs_request::sign::SignableRequest {
+        method: parts.method.as_str(),
+        host: parts.headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or(""),
+        path: parts.uri.path(),
+        query: &query,
+        headers: &headers,
+        body,
+    };
+    // The string to sign does not depend on the key; any key will do.
+    let signed =
+        frs_request::sign::sign(&request, "-", &Secret::new(String::new()), SystemTime::now()).ok()?;
+    Some((signed.canonical_request, signed.string_to_sign))
 }
 
 /// Checks the request's token or signature.
@@ -49,6 +80,7 @@ pub(crate) fn check(shared: &Shared, parts: &Parts, body: &[u8]) -> Result<(), R
                 code: ErrorCode::GatewayTokenMustBeUpdated,
                 status: 401,
                 message: "The token must be updated.".into(),
+                computed: None,
             }),
             None => Err(refuse("the token is invalid or expired")),
         };
@@ -71,7 +103,10 @@ pub(crate) fn check(shared: &Shared, parts: &Parts, body: &[u8]) -> Result<(), R
     .map_err(|e| match e {
         VerifyError::Expired => refuse("the signature expired (X-Sdk-Date is more than 15 minutes away)"),
         VerifyError::UnknownAccessKey => refuse("the access key does not exist"),
-        VerifyError::SignatureMismatch => refuse("verify aksk signature fail"),
+        VerifyError::SignatureMismatch => Refusal {
+            computed: computed_signature_input(parts, body),
+            ..refuse("verify aksk signature fail")
+        },
         other => refuse(&other.to_string()),
     })?;
     let configured = config.access_keys.iter().find(|p| p.access_key == verified.access_key).cloned();

@@ -31,10 +31,10 @@
 //! # Durable state
 //!
 //! By default the state lives in memory and is lost when the process ends. With
-//! `--state-dir DIR` it is kept in `DIR/state.json`: every change is written to disk
-//! (temporary file, flush, atomic rename, directory flush) before it is acknowledged, so an
-//! acknowledged change survives `kill -9` and a crash never leaves a half-written state.
-//! The emulator refuses to start when `DIR/state.json` is corrupt rather than starting
+//! `--state-dir DIR` it is kept in the SQLite database `DIR/state.sqlite` (WAL mode): every
+//! change is committed in its own transaction before it is acknowledged, so an acknowledged
+//! change survives `kill -9`. A `DIR/state.json` of an earlier version is migrated on the
+//! first start; the emulator refuses to start when it is corrupt rather than starting
 //! empty over it. One directory serves one emulator at a time.
 //!
 //! # Exit status
@@ -97,6 +97,44 @@ pub struct Args {
     /// How many seconds X-Sdk-Date may be away from the emulator's clock.
     #[arg(long, value_name = "N", default_value_t = 15 * 60)]
     max_clock_skew_secs: u64,
+
+    /// The largest face-set capacity accepted (the service's default is 100000).
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    max_capacity: u64,
+
+    /// Admin requests must carry this token in X-Emulator-Admin-Token (required for the
+    /// admin API when --host is not loopback).
+    #[arg(long, value_name = "TOKEN", value_parser = parse_admin_token)]
+    admin_token: Option<AdminToken>,
+
+    /// The most requests the request journal keeps (older ones are dropped).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    journal_entries: usize,
+
+    /// About how many bytes of requests the request journal keeps.
+    #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
+    journal_bytes: usize,
+
+    /// The most connections served at once (further ones are closed at once).
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    max_connections: usize,
+
+    /// Requests per second the project may send; beyond it APIGW.0308 (429).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    qps_quota: Option<u32>,
+
+    /// Start from this state dump (the JSON of GET /__emulator/state), replacing the state.
+    #[arg(long, value_name = "FILE")]
+    load: Option<PathBuf>,
+
+    /// Write the state dump to this file when stopped by Ctrl-C or SIGTERM.
+    #[arg(long, value_name = "FILE")]
+    export_on_exit: Option<PathBuf>,
+
+    /// Print the canonical request and string to sign computed for each request refused
+    /// with a signature mismatch. (Under `frs emulator` this is frs's own `--verbose`.)
+    #[arg(long, id = "verbose")]
+    verbose: bool,
 }
 
 /// An access key pair from the command line (its secrets never printed).
@@ -121,6 +159,20 @@ impl std::fmt::Debug for UserArg {
 
 fn non_empty<'a>(what: &str, value: &'a str) -> Result<&'a str, String> {
     if value.is_empty() { Err(format!("the {what} is empty")) } else { Ok(value) }
+}
+
+/// The admin token from the command line (never printed).
+#[derive(Clone)]
+struct AdminToken(String);
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+fn parse_admin_token(s: &str) -> Result<AdminToken, String> {
+    non_empty("admin token", s).map(|t| AdminToken(t.to_owned()))
 }
 
 fn parse_token(s: &str) -> Result<String, String> {
@@ -182,6 +234,15 @@ impl Args {
             no_auth: self.no_auth,
             max_clock_skew: Duration::from_secs(self.max_clock_skew_secs),
             state_dir: self.state_dir.clone(),
+            max_capacity: self.max_capacity,
+            admin_token: self.admin_token.as_ref().map(|t| t.0.clone()),
+            journal_max_entries: self.journal_entries,
+            journal_max_bytes: self.journal_bytes,
+            max_connections: self.max_connections,
+            qps_quota: self.qps_quota,
+            load_state: self.load.clone(),
+            export_on_exit: self.export_on_exit.clone(),
+            verbose: self.verbose,
             ..EmulatorConfig::default()
         };
         if self.has_credentials() {
@@ -324,6 +385,16 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let mut text =
         format!("frs-emulator listening on {} (project {})\n", emulator.endpoint(), args.project_id);
+    if !addr.ip().is_loopback() {
+        text.push_str(&format!(
+            "warning: listening on {addr}, beyond loopback: anyone who can reach the port can call the API{}\n",
+            if args.admin_token.is_some() {
+                "; the admin API needs the admin token"
+            } else {
+                "; the admin API is disabled (start with --admin-token to use it)"
+            }
+        ));
+    }
     for line in args.describe() {
         text.push_str(&line);
         text.push('\n');

@@ -4,13 +4,11 @@
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
-use axum::extract::connect_info::Connected;
-use axum::serve::{IncomingStream, Listener};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 /// A handle on one connection, given to handlers as connect info.
 #[derive(Clone, Debug)]
@@ -25,44 +23,15 @@ impl Connection {
     }
 }
 
-/// A TCP listener whose connections can be cut, counting what it accepts.
-pub(crate) struct CuttableListener {
-    pub(crate) listener: TcpListener,
-    pub(crate) accepted: Arc<AtomicU64>,
-}
-
-impl Listener for CuttableListener {
-    type Io = CuttableStream;
-    type Addr = Connection;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            match self.listener.accept().await {
-                Ok((stream, _)) => {
-                    self.accepted.fetch_add(1, Ordering::SeqCst);
-                    // Answers are small and latency matters more than batching in tests.
-                    let _ = stream.set_nodelay(true);
-                    let cut = Arc::new(AtomicBool::new(false));
-                    return (CuttableStream { inner: stream, cut: Arc::clone(&cut) }, Connection { cut });
-                }
-                // Out of file descriptors and similar: wait a little rather than spin.
-                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
-            }
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.listener.local_addr().map(|_| Connection { cut: Arc::new(AtomicBool::new(false)) })
+impl Connection {
+    /// A stream that this handle can cut, and the handle.
+    pub(crate) fn wrap(inner: TcpStream) -> (CuttableStream, Self) {
+        let cut = Arc::new(AtomicBool::new(false));
+        (CuttableStream { inner, cut: Arc::clone(&cut) }, Self { cut })
     }
 }
 
-impl Connected<IncomingStream<'_, CuttableListener>> for Connection {
-    fn connect_info(stream: IncomingStream<'_, CuttableListener>) -> Self {
-        stream.remote_addr().clone()
-    }
-}
-
-/// The stream of a [`CuttableListener`] connection.
+/// The stream of a connection that a [`Connection`] can cut.
 pub(crate) struct CuttableStream {
     inner: TcpStream,
     cut: Arc<AtomicBool>,

@@ -34,6 +34,7 @@ mod formats;
 mod http_util;
 mod iam;
 mod inputs;
+mod journal;
 mod metadata;
 #[doc(hidden)]
 pub mod mix;
@@ -100,6 +101,34 @@ pub struct EmulatorConfig {
     pub users: Vec<IamUser>,
     /// The ECS metadata service (temporary keys the gateway accepts).
     pub metadata: EcsMetadata,
+    /// The largest face-set capacity accepted (the service's default is 100,000; customers
+    /// can have it raised).
+    pub max_capacity: u64,
+    /// The most requests the journal (`GET /__emulator/requests`) keeps; older ones are
+    /// dropped.
+    pub journal_max_entries: usize,
+    /// About how many bytes of requests the journal keeps; older ones are dropped.
+    pub journal_max_bytes: usize,
+    /// How long a client may take to send a request's headers (slow clients are cut off).
+    pub header_read_timeout: Duration,
+    /// How long a client may take to send a request's body.
+    pub body_read_timeout: Duration,
+    /// The most connections served at once; further ones are closed at once.
+    pub max_connections: usize,
+    /// The token admin requests must carry in `X-Emulator-Admin-Token`; required for the
+    /// admin API when the emulator listens on an address other than loopback.
+    pub admin_token: Option<String>,
+    /// Requests per second the project may send; beyond it the gateway answers
+    /// `APIGW.0308` (429). `None`: no quota.
+    pub qps_quota: Option<u32>,
+    /// A state dump (the JSON of `GET /__emulator/state`) to start from, replacing the
+    /// state (also a durable one).
+    pub load_state: Option<std::path::PathBuf>,
+    /// Where to write the state dump when the emulator stops.
+    pub export_on_exit: Option<std::path::PathBuf>,
+    /// Print to standard error what the emulator computed for a request refused with a
+    /// signature mismatch (canonical request, string to sign).
+    pub verbose: bool,
 }
 
 /// The ECS metadata service the emulator plays: `PUT /meta-data/latest/api/token` and
@@ -176,6 +205,17 @@ impl Default for EmulatorConfig {
             state_dir: None,
             users: Vec::new(),
             metadata: EcsMetadata::default(),
+            max_capacity: state::DEFAULT_CAPACITY,
+            journal_max_entries: 1000,
+            journal_max_bytes: 4 * 1024 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+            max_connections: 512,
+            admin_token: None,
+            qps_quota: None,
+            load_state: None,
+            export_on_exit: None,
+            verbose: false,
         }
     }
 }
@@ -198,7 +238,17 @@ pub(crate) struct Shared {
     pub(crate) config: EmulatorConfig,
     pub(crate) store: Mutex<state::Store>,
     pub(crate) faults: Mutex<faults::FaultQueue>,
-    pub(crate) log: Mutex<Vec<RecordedRequest>>,
+    /// The QPS quota of the project.
+    pub(crate) quota: Mutex<faults::Quota>,
+    /// Snapshots of the state, by name.
+    pub(crate) snapshots: Mutex<BTreeMap<String, state::dump::StateDump>>,
+    pub(crate) log: Mutex<journal::Journal>,
+    /// Requests received so far (numbers the request ids).
+    pub(crate) requests_seen: std::sync::atomic::AtomicU64,
+    /// Differs from one start to the next, so request ids do not repeat after a restart.
+    pub(crate) boot_salt: u64,
+    /// The address listened on (the admin API's `Host` check).
+    pub(crate) addr: SocketAddr,
     /// Objects of the fake OBS, by (bucket, object), for `image_url` inputs.
     pub(crate) objects: Mutex<BTreeMap<(String, String), bytes::Bytes>>,
     /// Tokens issued by `POST /v3/auth/tokens`, with their expiry.
@@ -207,8 +257,6 @@ pub(crate) struct Shared {
     pub(crate) metadata_sessions: Mutex<Vec<(String, std::time::SystemTime)>>,
     /// Temporary pairs handed out by the ECS metadata service.
     pub(crate) metadata_keys: Mutex<Vec<metadata::IssuedPair>>,
-    /// Feature vectors of the faces searched so far.
-    pub(crate) features: Mutex<engine::FeatureCache>,
     /// TCP connections accepted so far.
     pub(crate) connections: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -218,18 +266,18 @@ impl Shared {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Makes a change durable (with a state directory) before it is acknowledged; call it
-    /// with the store still locked, so saves happen in the order of the changes.
+    /// The bytes of an object of the fake OBS.
     pub(crate) fn obs_object(&self, url: &str) -> Result<bytes::Bytes, inputs::Failure> {
         service::obs_object(&self.objects.lock().unwrap_or_else(PoisonError::into_inner), url)
     }
+}
 
-    pub(crate) fn save(&self, store: &state::Store) -> std::io::Result<()> {
-        match &self.config.state_dir {
-            Some(dir) => persist::save(dir, store),
-            None => Ok(()),
-        }
-    }
+/// A value that differs from one start to the next (time and process id).
+fn boot_salt() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos() % u128::from(u64::MAX)).unwrap_or(0));
+    mix::id_bits(nanos ^ (u64::from(std::process::id()) << 32))
 }
 
 /// A running emulator; it stops when dropped.
@@ -258,20 +306,34 @@ impl Emulator {
         let listener = std::net::TcpListener::bind(addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let initial = match &config.state_dir {
-            Some(dir) => persist::load(dir)?.unwrap_or_default(),
+        let mut initial = match &config.state_dir {
+            Some(dir) => persist::Db::open(dir)?,
             None => state::Store::default(),
         };
+        if let Some(path) = &config.load_state {
+            let bytes = std::fs::read(path)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display())))?;
+            let dump = admin::read_dump(&config, &bytes).map_err(|e| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {e}", path.display()))
+            })?;
+            initial.replace_with(dump).map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
+        let journal = journal::Journal::new(config.journal_max_entries, config.journal_max_bytes);
+        let quota = faults::Quota::new(config.qps_quota);
         let shared = Arc::new(Shared {
             config,
             store: Mutex::new(initial),
             faults: Mutex::new(faults::FaultQueue::default()),
-            log: Mutex::new(Vec::new()),
+            quota: Mutex::new(quota),
+            snapshots: Mutex::new(BTreeMap::new()),
+            log: Mutex::new(journal),
+            requests_seen: std::sync::atomic::AtomicU64::new(0),
+            boot_salt: boot_salt(),
+            addr,
             objects: Mutex::new(BTreeMap::new()),
             issued_tokens: Mutex::new(Vec::new()),
             metadata_sessions: Mutex::new(Vec::new()),
             metadata_keys: Mutex::new(Vec::new()),
-            features: Mutex::new(engine::FeatureCache::new()),
             connections: Arc::default(),
         });
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
@@ -309,26 +371,23 @@ impl Emulator {
     pub fn seed_face_set(&self, name: &str, fields: &[(&str, FieldType)]) -> String {
         let fields: BTreeMap<String, FieldType> = fields.iter().map(|(n, t)| ((*n).to_owned(), *t)).collect();
         let mut store = self.shared.store();
-        let id = store.create_face_set(name, state::DEFAULT_CAPACITY, fields, server::create_date());
-        self.persist(&store);
-        id
-    }
-
-    /// Saves seeded data when a state directory is configured; seeding is a test's setup,
-    /// so a failure to save is reported on stderr rather than returned.
-    fn persist(&self, store: &state::Store) {
-        if let Err(e) = self.shared.save(store) {
-            eprintln!("frs-emulator: cannot save the state: {e}");
-        }
+        // Seeding is a test's setup: a failure to save is reported on stderr, not returned.
+        store.create_face_set(name, state::DEFAULT_CAPACITY, fields, server::create_date()).unwrap_or_else(
+            |e| {
+                eprintln!("frs-emulator: cannot save the state: {e}");
+                String::new()
+            },
+        )
     }
 
     /// Adds a face to a seeded face set and returns its face id; `None` when the set does
     /// not exist.
     pub fn seed_face(&self, face_set: &str, face: SeededFace) -> Option<String> {
         let mut store = self.shared.store();
-        let id = store.add_face(face_set, face)?;
-        self.persist(&store);
-        Some(id)
+        store.add_face(face_set, face).unwrap_or_else(|e| {
+            eprintln!("frs-emulator: cannot save the state: {e}");
+            None
+        })
     }
 
     /// Stores an object in the emulator's fake OBS, so `image_url`/`video_url` inputs such
@@ -363,9 +422,37 @@ impl Emulator {
         );
     }
 
+    /// Sets the project's quota of requests per second (`None`: no quota); beyond it the
+    /// gateway answers `APIGW.0308` (429).
+    pub fn set_qps_quota(&self, qps: Option<u32>) {
+        self.shared.quota.lock().unwrap_or_else(PoisonError::into_inner).set(qps);
+    }
+
+    /// Keeps the current state under `name` (replacing a snapshot of that name), for
+    /// [`Emulator::restore`].
+    pub fn snapshot(&self, name: &str) {
+        let dump = self.shared.store().dump();
+        self.shared.snapshots.lock().unwrap_or_else(PoisonError::into_inner).insert(name.to_owned(), dump);
+    }
+
+    /// Puts back the state kept by [`Emulator::snapshot`] under `name` (in one transaction
+    /// when the state is durable).
+    ///
+    /// # Errors
+    /// When there is no such snapshot or the state cannot be saved.
+    pub fn restore(&self, name: &str) -> Result<(), String> {
+        admin::restore(&self.shared, name)
+    }
+
+    /// The whole state as JSON, as `GET /__emulator/state` answers it (and as
+    /// [`EmulatorConfig::load_state`] reads it).
+    pub fn export_state(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(&self.shared.store().dump()).unwrap_or_default()
+    }
+
     /// The requests received so far, oldest first (secret header values are redacted).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared.log.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.shared.log.lock().unwrap_or_else(PoisonError::into_inner).to_vec()
     }
 
     /// How many TCP connections have been accepted so far: with keep-alive, fewer than the
@@ -377,6 +464,11 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        if let Some(path) = &self.shared.config.export_on_exit
+            && let Err(e) = std::fs::write(path, self.export_state())
+        {
+            eprintln!("frs-emulator: cannot export the state to {}: {e}", path.display());
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

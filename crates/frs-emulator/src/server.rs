@@ -4,17 +4,15 @@
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use axum::Router;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, Response, StatusCode};
+use axum::http::{HeaderValue, Request, Response, StatusCode};
 use bytes::Bytes;
 use frs_types::ErrorCode;
 use serde_json::{Value, json};
 
 use crate::Shared;
 use crate::auth;
-use crate::conn::{Connection, CuttableListener};
+use crate::conn::Connection;
 use crate::faults::Fault;
 use crate::http_util::{frs_error, gateway_error, json_response, request_id};
 use crate::inputs::{Failure, Inputs};
@@ -35,6 +33,14 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The size of the body in bytes.
     pub body_len: usize,
+    /// For a request refused with a signature mismatch: the canonical request the emulator
+    /// computed (compare it with the client's, e.g. `frs sign`, line by line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canonical_request: Option<String>,
+    /// For a request refused with a signature mismatch: the string to sign the emulator
+    /// computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub string_to_sign: Option<String>,
 }
 
 impl RecordedRequest {
@@ -59,77 +65,256 @@ pub(crate) async fn serve(
     shared: Arc<Shared>,
     shutdown: tokio::sync::oneshot::Receiver<()>,
 ) {
-    let accepted = Arc::clone(&shared.connections);
-    let app = Router::new().fallback(handle).with_state(shared);
-    let service = app.into_make_service_with_connect_info::<Connection>();
     // Not a graceful shutdown: a connection held open by a `Hang` fault must not keep the
     // emulator alive; the runtime drops whatever is left.
     tokio::select! {
-        result = axum::serve(CuttableListener { listener, accepted }, service) => {
-            if let Err(e) = result {
-                eprintln!("frs-emulator: server stopped: {e}");
-            }
-        }
+        () = accept_loop(listener, shared) => {}
         _ = shutdown => {}
     }
 }
 
-fn record(shared: &Shared, parts: &http::request::Parts, body_len: usize) -> u64 {
+/// Accepts connections and serves each on a task of its own: at most
+/// `max_connections` at once (further ones are closed at once, so a flood cannot exhaust
+/// the file descriptors), headers within `header_read_timeout`, and an answer even to a
+/// client that half-closes after its request.
+async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
+    let permits = Arc::new(tokio::sync::Semaphore::new(shared.config.max_connections.max(1)));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(shared.config.header_read_timeout)
+        .half_close(true);
+    loop {
+        // Out of file descriptors and similar: wait a little rather than spin.
+        let Ok((stream, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        shared.connections.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        // Answers are small and latency matters more than batching in tests.
+        let _ = stream.set_nodelay(true);
+        let shared = Arc::clone(&shared);
+        let http = http.clone();
+        tokio::spawn(async move {
+            let mut stream = stream;
+            // A client that sends nothing is let go after the header timeout, as hyper
+            // does for one that sends too slowly.
+            match tokio::time::timeout(
+                shared.config.header_read_timeout,
+                first_request_line_is_valid(&stream),
+            )
+            .await
+            {
+                Ok(true) => {}
+                Ok(false) => {
+                    refuse_request_line(&shared, &mut stream).await;
+                    drop(permit);
+                    return;
+                }
+                Err(_) => {
+                    drop(permit);
+                    return;
+                }
+            }
+            let (io, connection) = Connection::wrap(stream);
+            let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+                let (shared, connection) = (Arc::clone(&shared), connection.clone());
+                async move {
+                    Ok::<_, std::convert::Infallible>(handle(shared, connection, req.map(Body::new)).await)
+                }
+            });
+            let _ = http.serve_connection(hyper_util::rt::TokioIo::new(io), service).await;
+            drop(permit);
+        });
+    }
+}
+
+fn record(shared: &Shared, parts: &http::request::Parts, body_len: usize) -> String {
     let headers = parts
         .headers
         .iter()
         .map(|(n, v)| {
             let value = if matches!(
                 n.as_str(),
-                "authorization" | "x-auth-token" | "x-security-token" | "x-metadata-token"
+                "authorization"
+                    | "x-auth-token"
+                    | "x-security-token"
+                    | "x-metadata-token"
+                    | ADMIN_TOKEN_HEADER
             ) {
                 "***".to_owned()
             } else {
-                String::from_utf8_lossy(v.as_bytes()).into_owned()
+                crate::journal::truncated(&String::from_utf8_lossy(v.as_bytes()))
             };
             (n.as_str().to_owned(), value)
         })
         .collect();
-    let mut log = shared.log.lock().unwrap_or_else(PoisonError::into_inner);
-    log.push(RecordedRequest {
+    let target = parts.uri.path_and_query().map(ToString::to_string).unwrap_or_default();
+    let rid = next_request_id(shared);
+    let request = RecordedRequest {
         method: parts.method.to_string(),
-        target: parts.uri.path_and_query().map(ToString::to_string).unwrap_or_default(),
+        target: crate::journal::truncated(&target),
         headers,
         body_len,
-    });
-    log.len() as u64
+        canonical_request: None,
+        string_to_sign: None,
+    };
+    shared.log.lock().unwrap_or_else(PoisonError::into_inner).push(request, rid.clone());
+    rid
 }
+
+/// A request id that is new for every request, also across restarts.
+fn next_request_id(shared: &Shared) -> String {
+    let n = shared.requests_seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+    request_id(n ^ shared.boot_salt)
+}
+
+/// Whether the first request line of a connection is made of printable ASCII, as HTTP
+/// requires; hyper answers anything else (a NUL, invalid UTF-8) with an empty 400, the
+/// emulator with the gateway's JSON error. The line is peeked at, not read; a line that
+/// has not arrived within a moment is left to hyper (and its header timeout).
+async fn first_request_line_is_valid(stream: &tokio::net::TcpStream) -> bool {
+    let mut buf = [0u8; 8192];
+    for _ in 0..20 {
+        let Ok(n) = stream.peek(&mut buf).await else { return true };
+        if n == 0 {
+            return true;
+        }
+        let seen = &buf[..n];
+        let line = seen.iter().position(|b| *b == b'\n').map(|end| &seen[..end]);
+        if let Some(line) = line {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            return line.iter().all(|b| (0x20..=0x7E).contains(b));
+        }
+        if seen.iter().any(|b| *b == 0 || *b >= 0x80) {
+            return false;
+        }
+        if n == buf.len() {
+            return true;
+        }
+        // Peeking again at once would see the same bytes: wait for more.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    true
+}
+
+/// Answers a request line that is not HTTP with the gateway's JSON error, and closes.
+async fn refuse_request_line(shared: &Shared, stream: &mut tokio::net::TcpStream) {
+    let rid = next_request_id(shared);
+    let body = json!({
+        "error_code": ErrorCode::GatewayRequestError.as_str(),
+        "error_msg": "The request line is not valid HTTP (control or non-ASCII characters).",
+        "request_id": rid,
+    })
+    .to_string();
+    let answer = format!(
+        "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json;charset=UTF-8\r\nx-request-id: {rid}\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let send = async {
+        // What was sent is read first: closing with unread bytes would reset the
+        // connection and lose the answer.
+        let mut sink = [0u8; 8192];
+        while matches!(stream.try_read(&mut sink), Ok(n) if n > 0) {}
+        let mut rest = answer.as_bytes();
+        while !rest.is_empty() && stream.writable().await.is_ok() {
+            match stream.try_write(rest) {
+                Ok(n) => rest = &rest[n..],
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(_) => break,
+            }
+        }
+        // Let the client read the answer before the connection goes.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        while matches!(stream.try_read(&mut sink), Ok(n) if n > 0) {}
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(5), send).await;
+}
+
+/// Reads a body of at most `max` bytes within `timeout`.
+async fn read_body(body: Body, max: usize, timeout: Duration) -> Result<Bytes, BodyError> {
+    let collect = async {
+        let mut stream = body.into_data_stream();
+        let mut out = bytes::BytesMut::new();
+        while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+            let chunk = chunk.map_err(|_| BodyError::Broken)?;
+            if out.len() + chunk.len() > max {
+                return Err(BodyError::TooLarge);
+            }
+            out.extend_from_slice(&chunk);
+        }
+        Ok(out.freeze())
+    };
+    tokio::time::timeout(timeout, collect).await.unwrap_or(Err(BodyError::TimedOut))
+}
+
+/// Why a request body could not be read.
+enum BodyError {
+    /// Over the gateway's limit: 413.
+    TooLarge,
+    /// A bad chunk, a connection closed early: 400.
+    Broken,
+    /// Not sent in time: 408.
+    TimedOut,
+}
+
+/// The header carrying the admin token.
+pub(crate) const ADMIN_TOKEN_HEADER: &str = "x-emulator-admin-token";
 
 fn failure_response(failure: &Failure, rid: &str) -> Response<Body> {
     frs_error(&failure.code, &failure.message, rid)
 }
 
-async fn handle(
-    State(shared): State<Arc<Shared>>,
-    ConnectInfo(connection): ConnectInfo<Connection>,
-    req: Request,
-) -> Response<Body> {
+async fn handle(shared: Arc<Shared>, connection: Connection, req: Request<Body>) -> Response<Body> {
     let (parts, body) = req.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, shared.config.max_body_bytes).await else {
-        let n = record(&shared, &parts, 0);
-        return gateway_error(
-            &ErrorCode::GatewayRequestError,
-            413,
-            "Request entity too large.",
-            &request_id(n),
-        );
+    let body = match read_body(body, shared.config.max_body_bytes, shared.config.body_read_timeout).await {
+        Ok(body) => body,
+        Err(e) => {
+            let rid = record(&shared, &parts, 0);
+            let (status, message) = match e {
+                BodyError::TooLarge => (413, "Request entity too large."),
+                BodyError::Broken => (400, "The request body could not be read."),
+                BodyError::TimedOut => (408, "The request body was not received in time."),
+            };
+            return gateway_error(&ErrorCode::GatewayRequestError, status, message, &rid);
+        }
     };
     if parts.uri.path().starts_with(ADMIN_PREFIX) {
         return crate::admin::handle(&shared, &parts, &body);
     }
-    let n = record(&shared, &parts, body.len());
-    let rid = request_id(n);
+    let rid = record(&shared, &parts, body.len());
 
-    let fault = shared.faults.lock().unwrap_or_else(PoisonError::into_inner).next();
+    // Routed first (a pure lookup), so that faults can be scoped to an operation or a set.
+    let segments: Vec<String> =
+        parts.uri.path().split('/').skip(1).map(frs_request::server::decode_lossy).collect();
+    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let route = routes::find(&parts.method, &segs).filter(|r| {
+        shared.config.metadata.enabled
+            || !matches!(r.endpoint, Endpoint::MetadataToken | Endpoint::SecurityKey)
+    });
+    let operation = route.map(|r| crate::faults::operation_name(r.endpoint));
+    let target = crate::faults::Target {
+        path: parts.uri.path(),
+        operation: operation.as_deref(),
+        face_set: route.map(|r| r.face_set).filter(|s| !s.is_empty()),
+    };
+    let fault = shared.faults.lock().unwrap_or_else(PoisonError::into_inner).next_for(&target);
     match fault {
         Some(Fault::Respond { status, content_type, body }) => {
-            let mut resp = Response::new(Body::from(body));
-            *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            // A status outside 200-599 (possible only from Rust: the admin API refuses it)
+            // becomes 502.
+            let status = StatusCode::from_u16(status)
+                .ok()
+                .filter(|s| (200..=599).contains(&s.as_u16()))
+                .unwrap_or(StatusCode::BAD_GATEWAY);
+            // 204 and 304 have no body, hence no content-length either.
+            let body = if matches!(status.as_u16(), 204 | 304) { Body::empty() } else { Body::from(body) };
+            let mut resp = Response::new(body);
+            *resp.status_mut() = status;
             if let Ok(v) = HeaderValue::from_str(&content_type) {
                 resp.headers_mut().insert("content-type", v);
             }
@@ -161,17 +346,14 @@ async fn handle(
             return resp;
         }
         Some(Fault::Delay { ms }) => tokio::time::sleep(Duration::from_millis(ms)).await,
+        Some(Fault::Latency { ms, jitter_ms, seed }) => {
+            let wait =
+                shared.faults.lock().unwrap_or_else(PoisonError::into_inner).latency(ms, jitter_ms, seed);
+            tokio::time::sleep(wait).await;
+        }
         None => {}
     }
 
-    // The gateway: is there such an API, and who is calling?
-    let segments: Vec<String> =
-        parts.uri.path().split('/').skip(1).map(frs_request::server::decode_lossy).collect();
-    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let route = routes::find(&parts.method, &segs).filter(|r| {
-        shared.config.metadata.enabled
-            || !matches!(r.endpoint, Endpoint::MetadataToken | Endpoint::SecurityKey)
-    });
     let Some(route) = route else {
         return gateway_error(
             &ErrorCode::GatewayApiNotFound,
@@ -189,7 +371,33 @@ async fn handle(
         _ => {}
     }
     if let Err(refusal) = auth::check(&shared, &parts, &body) {
+        if let Some((canonical_request, string_to_sign)) = refusal.computed {
+            if shared.config.verbose {
+                eprintln!(
+                    "frs-emulator: {} {}: signature mismatch; the emulator computed\n--- canonical request\n{canonical_request}\n--- string to sign\n{string_to_sign}\n---",
+                    parts.method,
+                    parts.uri.path()
+                );
+            }
+            shared.log.lock().unwrap_or_else(PoisonError::into_inner).annotate(
+                &rid,
+                canonical_request,
+                string_to_sign,
+            );
+        }
         return gateway_error(&refusal.code, refusal.status, &refusal.message, &rid);
+    }
+    if let Err(limit) =
+        shared.quota.lock().unwrap_or_else(PoisonError::into_inner).take(std::time::Instant::now())
+    {
+        return gateway_error(
+            &ErrorCode::GatewayThrottled,
+            429,
+            &format!(
+                "The throttling threshold has been reached: policy user over ratelimit,limit:{limit},time:1 second"
+            ),
+            &rid,
+        );
     }
     if route.endpoint == Endpoint::ListProjects {
         return crate::iam::list_projects(&shared, &query, &rid);

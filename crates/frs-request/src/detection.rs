@@ -124,8 +124,9 @@ impl Operation for DetectFaces {
 /// Compares the largest face of one image with the largest face of another:
 /// `POST /v2/{project_id}/face-compare`.
 ///
-/// Both images must be given the same way (two files, two base64 texts or two URLs), as the
-/// official SDK requires, and together stay under 8 MiB.
+/// Each image may be given its own way (file, base64 or URL), as the API page allows (the
+/// official SDK's three methods use one form for both); a file makes the body multipart,
+/// with the other image as a text part. Together they stay under 8 MiB.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareFaces {
     image1: Image,
@@ -136,15 +137,8 @@ impl CompareFaces {
     /// Compares `image1` with `image2`.
     ///
     /// # Errors
-    /// A [`ValidationError`] when the images are given in different ways or are together
-    /// larger than 8 MiB.
+    /// A [`ValidationError`] when the images are together larger than 8 MiB.
     pub fn new(image1: Image, image2: Image) -> Result<Self, ValidationError> {
-        if std::mem::discriminant(&image1) != std::mem::discriminant(&image2) {
-            return Err(ValidationError::new(
-                "image2",
-                Problem::Rule("both images must be given the same way (file, base64 or URL)"),
-            ));
-        }
         let total = image1.byte_len().unwrap_or(0) + image2.byte_len().unwrap_or(0);
         if total > MAX_IMAGE_BYTES {
             return Err(ValidationError::new(

@@ -2,7 +2,7 @@
 
 use frs_types::models::face_sets::{
     DeleteFaceSetResponse, ExternalFieldsSchema, FaceSetResponse, FaceSetsResponse, FieldType,
-    MAX_CUSTOM_FIELDS, MAX_FACE_SET_CAPACITY, TypeInfo,
+    MAX_CUSTOM_FIELDS, TypeInfo,
 };
 use frs_types::{FaceSetName, FieldName, Problem, ValidationError};
 use http::Method;
@@ -39,15 +39,17 @@ impl CreateFaceSet {
         Self { name, capacity: None, fields: ExternalFieldsSchema::new() }
     }
 
-    /// Sets the capacity: a multiple of 10 000, from 10 000 to 100 000.
+    /// Sets the capacity: a multiple of 10 000, at least 10 000. The service allows up to
+    /// [`MAX_FACE_SET_CAPACITY`](frs_types::models::face_sets::MAX_FACE_SET_CAPACITY) (100 000) unless the customer has had the limit raised,
+    /// so a larger capacity is not refused here: the service decides.
     ///
     /// # Errors
     /// A [`ValidationError`] for `face_set_capacity` otherwise.
     pub fn capacity(mut self, capacity: u32) -> Result<Self, ValidationError> {
-        if capacity == 0 || capacity > MAX_FACE_SET_CAPACITY || !capacity.is_multiple_of(10_000) {
+        if capacity == 0 || !capacity.is_multiple_of(10_000) {
             return Err(ValidationError::new(
                 "face_set_capacity",
-                Problem::Rule("must be a multiple of 10000 from 10000 to 100000"),
+                Problem::Rule("must be a multiple of 10000, at least 10000"),
             ));
         }
         self.capacity = Some(capacity);

@@ -172,6 +172,19 @@ impl Operation for DetectLiveFace {
     const NAME: &'static str = "DetectLiveFace";
 
     fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+        // Silent liveness takes smaller images than the other operations (2 MB).
+        let limits = frs_types::MediaLimits::LIVENESS_IMAGE;
+        let too_large = match &self.image {
+            Image::Base64(b) => limits.check_base64_len(b.encoded_len()).is_err(),
+            Image::File(f) => limits.check_file_len(u64::try_from(f.byte_len()).unwrap_or(u64::MAX)).is_err(),
+            Image::Url(_) => false,
+        };
+        if too_large {
+            return Err(BuildError::Invalid(ValidationError::new(
+                "image",
+                Problem::Rule("silent live detection takes images of at most 2 MB"),
+            )));
+        }
         let mut form = Form::new();
         form.image("image", &self.image);
         Ok(RequestSpec::frs(Method::POST, ApiVersion::V1, vec!["live-detect-face".into()])

@@ -121,7 +121,9 @@ pub use self::image::{
 pub use self::results::{
     EngineFace, ImageAnalysis, ImageRejection, ResolutionLimit, VideoAnalysis, VideoRejection,
 };
-pub use self::video::{analyze_video, judge_actions, video_warnings};
+pub use self::video::{
+    analyze_video, judge_actions, judge_timed_actions, timed_video_warnings, video_warnings,
+};
 pub use crate::formats::declarations;
 
 /// The width assumed when an image's headers give none.

@@ -60,20 +60,55 @@ pub fn analyze_video(bytes: &[u8]) -> Result<VideoAnalysis, VideoRejection> {
     Ok(VideoAnalysis { format, duration_ms, person, variant, faces, alive, performed_actions, fps })
 }
 
-fn performed(video: &VideoAnalysis, action: u8) -> bool {
-    video.performed_actions.as_ref().is_none_or(|done| done.contains(&action))
+/// Which requested actions the video shows, in the requested order: the requested
+/// actions must appear in the order the video performs them (a requested action performed
+/// only before an earlier requested one does not count), and an action with a time window
+/// (`action_time`, in ms) must fit in the video. Without declared actions every requested
+/// action is performed, in order.
+fn matched(video: &VideoAnalysis, requested: &[u8], windows: Option<&[(u64, u64)]>) -> Vec<bool> {
+    let in_video =
+        |i: usize| windows.and_then(|w| w.get(i)).is_none_or(|(_, end)| *end <= u64::from(video.duration_ms));
+    let Some(done) = &video.performed_actions else {
+        return (0..requested.len()).map(in_video).collect();
+    };
+    let mut next = 0;
+    requested
+        .iter()
+        .enumerate()
+        .map(|(i, action)| match done[next.min(done.len())..].iter().position(|d| d == action) {
+            Some(at) if in_video(i) => {
+                next += at + 1;
+                true
+            }
+            _ => false,
+        })
+        .collect()
 }
 
 /// The verdict on `requested` actions: whether the video is alive (a live subject, a
-/// face, every requested action performed) and a confidence per requested action, in the
-/// requested order (0.90–0.99 when a live subject performed it, 0.05–0.30 otherwise).
+/// face, every requested action performed, in the requested order) and a confidence per
+/// requested action, in the requested order (0.90–0.99 when a live subject performed it,
+/// 0.05–0.30 otherwise).
 pub fn judge_actions(video: &VideoAnalysis, requested: &[u8]) -> (bool, Vec<(u8, f64)>) {
+    judge_timed_actions(video, requested, None)
+}
+
+/// As [`judge_actions`], with the requested time window of each action (`action_time`, in
+/// milliseconds from the start): an action whose window does not fit in the video is not
+/// seen.
+pub fn judge_timed_actions(
+    video: &VideoAnalysis,
+    requested: &[u8],
+    windows: Option<&[(u64, u64)]>,
+) -> (bool, Vec<(u8, f64)>) {
     let subject = video.alive && video.faces > 0;
+    let seen = matched(video, requested, windows);
     let confidences = requested
         .iter()
+        .zip(&seen)
         .enumerate()
-        .map(|(i, &action)| {
-            let positive = subject && performed(video, action);
+        .map(|(i, (&action, &seen))| {
+            let positive = subject && seen;
             let parts: [&[u8]; 5] = [
                 b"frs-emulator/action",
                 video.person.as_bytes(),
@@ -84,7 +119,7 @@ pub fn judge_actions(video: &VideoAnalysis, requested: &[u8]) -> (bool, Vec<(u8,
             (action, confidence(positive, &parts))
         })
         .collect();
-    let alive = subject && requested.iter().all(|&a| performed(video, a));
+    let alive = subject && seen.iter().all(|s| *s);
     (alive, confidences)
 }
 
@@ -92,6 +127,15 @@ pub fn judge_actions(video: &VideoAnalysis, requested: &[u8]) -> (bool, Vec<(u8,
 /// face, 6 a requested action was not performed (its amplitude was too small), 7 not a
 /// live person. The messages are the emulator's own (the service's are not documented).
 pub fn video_warnings(video: &VideoAnalysis, requested: &[u8]) -> Vec<Warning> {
+    timed_video_warnings(video, requested, None)
+}
+
+/// As [`video_warnings`], with the requested time windows (see [`judge_timed_actions`]).
+pub fn timed_video_warnings(
+    video: &VideoAnalysis,
+    requested: &[u8],
+    windows: Option<&[(u64, u64)]>,
+) -> Vec<Warning> {
     let warning = |code: i64, message: &str| Warning { code: Some(code), message: Some(message.to_owned()) };
     let mut out = Vec::new();
     if video.faces >= 2 {
@@ -100,8 +144,9 @@ pub fn video_warnings(video: &VideoAnalysis, requested: &[u8]) -> Vec<Warning> {
     if video.faces == 0 {
         out.push(warning(5, "No face was detected in the video."));
     }
+    let seen = matched(video, requested, windows);
     let missing: Vec<String> =
-        requested.iter().filter(|&&a| !performed(video, a)).map(ToString::to_string).collect();
+        requested.iter().zip(&seen).filter(|(_, s)| !**s).map(|(a, _)| a.to_string()).collect();
     if video.faces > 0 && !missing.is_empty() {
         out.push(warning(
             6,
@@ -125,6 +170,24 @@ mod tests {
         v.extend_from_slice(b"ftypisom\0\0\0\0");
         v.extend_from_slice(tokens.as_bytes());
         v
+    }
+
+    #[test]
+    fn actions_count_in_the_order_performed_and_within_their_time() {
+        // The video shows 2 then 3.
+        let v = analyze_video(&mp4("frs:actions=2,3 frs:duration_ms=4000")).unwrap();
+        assert!(judge_actions(&v, &[2, 3]).0);
+        assert!(judge_actions(&v, &[3]).0 && judge_actions(&v, &[2]).0);
+        let (alive, judged) = judge_actions(&v, &[3, 2]);
+        assert!(!alive, "the wrong order is not alive");
+        assert!(judged[0].1 > 0.9 && judged[1].1 < 0.5, "{judged:?}");
+        assert_eq!(video_warnings(&v, &[3, 2]).iter().filter_map(|w| w.code).collect::<Vec<_>>(), [6]);
+        // A window that ends after the video is not seen.
+        assert!(judge_timed_actions(&v, &[2, 3], Some(&[(0, 1000), (1000, 4000)])).0);
+        assert!(!judge_timed_actions(&v, &[2, 3], Some(&[(0, 1000), (1000, 5000)])).0);
+        let free = analyze_video(&mp4("frs:duration_ms=3000")).unwrap();
+        assert!(judge_actions(&free, &[4, 3]).0, "without declared actions every one is performed");
+        assert!(!judge_timed_actions(&free, &[4], Some(&[(0, 3001)])).0);
     }
 
     #[test]

@@ -550,18 +550,20 @@ fn deleting_by_a_value_of_the_wrong_type_is_frs_0012() {
 }
 
 #[test]
-fn showing_or_updating_an_unknown_face_id_is_frs_0303() {
+fn showing_or_updating_an_unknown_face_id_is_frs_0403() {
+    // FRS.0403 ("face id does not exist") everywhere, as the error table says; the show
+    // and update pages' samples show FRS.0303, which the table gives another meaning.
     let em = start();
     staff(&em);
     let c = client(&em);
     expect_error(
         c.execute(&ShowFaces::by_face_id(name("staff"), "nope1234".parse().unwrap())),
         400,
-        "FRS.0303",
+        "FRS.0403",
     );
     let op =
         UpdateFace::new(name("staff"), "nope1234".parse().unwrap()).external_image_id("x".parse().unwrap());
-    let service = expect_error(c.execute(&op), 400, "FRS.0303");
+    let service = expect_error(c.execute(&op), 400, "FRS.0403");
     assert_eq!(service.message, "The face id is not exist, checkout your input.");
 }
 

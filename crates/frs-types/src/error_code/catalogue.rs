@@ -31,8 +31,8 @@ error_codes! {
     SubServiceNotSubscribed = "FRS.0020", status Some(400), retryable false, "sub-service not subscribed";
     /// The OBS URL is invalid.
     InvalidObsUrl = "FRS.0021", status Some(400), retryable false, "invalid OBS URL";
-    /// The OBS image could not be read: wrong path, foreign bucket or no authorization.
-    ObsImageUnavailable = "FRS.0022", status None, retryable false, "image at the OBS URL could not be used";
+    /// The OBS image could not be read: wrong path, foreign bucket or no authorization. HTTP status: not documented; 400 is a guess (error-codes.md: 400 where none is documented).
+    ObsImageUnavailable = "FRS.0022", status Some(400), retryable false, "image at the OBS URL could not be used";
     /// The project id does not match the token.
     ProjectIdMismatch = "FRS.0028", status Some(403), retryable false, "project id does not match the token";
     /// Sorting by a non-numeric field or an unsupported sort type.
@@ -43,14 +43,14 @@ error_codes! {
     InvalidDownloadUrl = "FRS.0035", status Some(400), retryable false, "download URL is not valid";
     /// The file could not be fetched from the URL.
     DownloadFailed = "FRS.0036", status Some(400), retryable false, "failed to fetch the file from the URL";
-    /// Usage query: the date is in the future.
-    QueryDateInFuture = "FRS.0115", status None, retryable false, "query date later than today";
-    /// Usage query: the year must be the current year.
-    QueryDateYearMismatch = "FRS.0116", status None, retryable false, "query year is not the current year";
-    /// Usage query: the date format is invalid.
-    QueryDateInvalid = "FRS.0117", status None, retryable false, "query date format invalid";
-    /// The system is busy; calls are too frequent.
-    SystemBusy = "FRS.0120", status None, retryable true, "system busy, calls too frequent";
+    /// Usage query: the date is in the future. HTTP status: not documented; 400 is a guess (error-codes.md: 400 where none is documented).
+    QueryDateInFuture = "FRS.0115", status Some(400), retryable false, "query date later than today";
+    /// Usage query: the year must be the current year. HTTP status: not documented; 400 is a guess (error-codes.md: 400 where none is documented).
+    QueryDateYearMismatch = "FRS.0116", status Some(400), retryable false, "query year is not the current year";
+    /// Usage query: the date format is invalid. HTTP status: not documented; 400 is a guess (error-codes.md: 400 where none is documented).
+    QueryDateInvalid = "FRS.0117", status Some(400), retryable false, "query date format invalid";
+    /// The system is busy; calls are too frequent. HTTP status: not documented; 400 is a guess (error-codes.md: 400 where none is documented).
+    SystemBusy = "FRS.0120", status Some(400), retryable true, "system busy, calls too frequent";
     // --- Service management (201–300) ---
     /// The user is already registered.
     UserAlreadyRegistered = "FRS.0201", status Some(400), retryable false, "user already registered";
@@ -88,10 +88,10 @@ error_codes! {
     // --- Liveness ---
     /// The video could not be parsed.
     VideoParseFailed = "FRS.0701", status Some(400), retryable false, "video data could not be parsed";
-    /// An action code is not supported.
-    UnsupportedAction = "FRS.0702", status None, retryable false, "unsupported action code";
-    /// `action_time` is invalid.
-    InvalidActionTime = "FRS.0703", status None, retryable false, "action_time invalid";
+    /// An action code is not supported. HTTP status: not captured in the documentation ("400 likely"); 400 is a guess.
+    UnsupportedAction = "FRS.0702", status Some(400), retryable false, "unsupported action code";
+    /// `action_time` is invalid. HTTP status: not captured in the documentation ("400 probable"); 400 is a guess.
+    InvalidActionTime = "FRS.0703", status Some(400), retryable false, "action_time invalid";
     /// More than 10 actions were given.
     TooManyActions = "FRS.0704", status Some(400), retryable false, "more than 10 actions";
     /// The matching mode is not supported.
@@ -100,6 +100,8 @@ error_codes! {
     VideoDurationNotSupported = "FRS.0706", status Some(400), retryable false, "video duration must be 1-15 s";
     /// No face was detected in the photo (silent liveness).
     NoFaceForLiveness = "FRS.0707", status Some(400), retryable false, "no face detected in the photo";
+    /// The photo cannot be judged for liveness. Not described in Huawei's error table; Huawei's own liveness client maps it next to FRS.0707 and FRS.0709 as a photo quality or format error. HTTP status: not documented; 400 is a guess.
+    LivenessImageUnusable = "FRS.0708", status Some(400), retryable false, "photo unusable for liveness (quality or format)";
     /// The photo holds several faces; silent liveness needs one.
     MultipleFacesForLiveness = "FRS.0709", status Some(400), retryable false, "several faces in a single-face photo";
     /// The video data could not be parsed.

@@ -53,6 +53,17 @@ impl MediaLimits {
         max_base64_len: EIGHT_MIB,
     };
 
+    /// The limits of the image of silent live detection (`DetectLiveFace`): 2 MB
+    /// (Huawei's current page for the operation), read as for other images: a file smaller
+    /// than 2 MiB, Base64 text of at most 2 MiB.
+    pub const LIVENESS_IMAGE: Self = Self {
+        file_field: "image_file",
+        max_file_bytes: TWO_MIB,
+        file_limit_inclusive: false,
+        base64_field: "image_base64",
+        max_base64_len: TWO_MIB,
+    };
+
     /// The limits of videos (action live detection).
     pub const VIDEO: Self = Self {
         file_field: "video_file",
@@ -117,6 +128,9 @@ pub const MAX_VIDEO_BYTES: usize = MediaLimits::VIDEO.max_file_bytes;
 /// "≤ 8 MB after encoding", read as 8 MiB).
 /// The same figure as [`MediaLimits::VIDEO`]`.max_base64_len`.
 pub const MAX_VIDEO_BASE64_LEN: usize = MediaLimits::VIDEO.max_base64_len;
+
+/// 2 MiB, the image limit of silent live detection.
+const TWO_MIB: usize = 2 * 1024 * 1024;
 
 #[cfg(test)]
 mod tests {

@@ -23,7 +23,8 @@ pub type ExternalFieldsSchema = BTreeMap<FieldName, TypeInfo>;
 /// The most custom fields a face set may declare.
 pub const MAX_CUSTOM_FIELDS: usize = 10;
 
-/// The largest (and default) capacity of a face set.
+/// The default capacity of a face set, and the largest the service allows unless the
+/// customer has had the limit raised (so clients do not refuse larger ones).
 pub const MAX_FACE_SET_CAPACITY: u32 = 100_000;
 
 /// Body of `POST /v2/{project_id}/face-sets`.
@@ -31,7 +32,8 @@ pub const MAX_FACE_SET_CAPACITY: u32 = 100_000;
 pub struct CreateFaceSetRequest {
     /// The new set's name.
     pub face_set_name: FaceSetName,
-    /// Capacity: a multiple of 10 000, at most 100 000 (the default).
+    /// Capacity: a multiple of 10 000; at most 100 000 (the default) unless the limit was
+    /// raised for the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub face_set_capacity: Option<u32>,
     /// The custom-field schema.
