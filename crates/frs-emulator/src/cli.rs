@@ -26,7 +26,8 @@
 //! key, both printed at start-up. Secrets given on the command line (secret keys, security
 //! tokens, tokens and passwords) are never printed. `--no-auth` accepts every request
 //! without credentials. `--max-clock-skew-secs N` sets how far `X-Sdk-Date` may be from the
-//! emulator's clock (default 900, as the gateway).
+//! emulator's clock (default 900, as the gateway); `--clock-offset-secs N` moves the
+//! emulator's clock by N seconds (negative: behind) to create a skew.
 //!
 //! # Durable state
 //!
@@ -97,6 +98,11 @@ pub struct Args {
     /// How many seconds X-Sdk-Date may be away from the emulator's clock.
     #[arg(long, value_name = "N", default_value_t = 15 * 60)]
     max_clock_skew_secs: u64,
+
+    /// Seconds added to the emulator's clock (negative: behind), to test a client's clock-skew
+    /// correction: signatures are checked against, and `Date` answered with, the moved clock.
+    #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true)]
+    clock_offset_secs: i64,
 }
 
 /// An access key pair from the command line (its secrets never printed).
@@ -181,6 +187,7 @@ impl Args {
             project_id: self.project_id.clone(),
             no_auth: self.no_auth,
             max_clock_skew: Duration::from_secs(self.max_clock_skew_secs),
+            clock_offset_secs: self.clock_offset_secs,
             state_dir: self.state_dir.clone(),
             ..EmulatorConfig::default()
         };
@@ -378,11 +385,14 @@ mod tests {
             "alice:pa:ss:acme",
             "--max-clock-skew-secs",
             "5",
+            "--clock-offset-secs",
+            "-1200",
             "--project-id",
             "p1",
         ])
         .unwrap();
         let config = a.config();
+        assert_eq!(config.clock_offset_secs, -1200);
         assert_eq!(config.project_id, "p1");
         assert_eq!(config.tokens, ["tok-1"]);
         assert_eq!(config.max_clock_skew, Duration::from_secs(5));

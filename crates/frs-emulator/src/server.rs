@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Response, StatusCode};
 use bytes::Bytes;
 use frs_types::ErrorCode;
@@ -74,7 +75,7 @@ pub(crate) async fn serve(
     }
 }
 
-fn record(shared: &Shared, parts: &http::request::Parts, body_len: usize) -> u64 {
+fn record(shared: &Shared, parts: &Parts, body_len: usize) -> u64 {
     let headers = parts
         .headers
         .iter()
@@ -126,6 +127,7 @@ async fn handle(
     let rid = request_id(n);
 
     let fault = shared.faults.lock().unwrap_or_else(PoisonError::into_inner).next();
+    let lose_answer = fault == Some(Fault::LoseAnswer);
     match fault {
         Some(Fault::Respond { status, content_type, body }) => {
             let mut resp = Response::new(Body::from(body));
@@ -161,8 +163,49 @@ async fn handle(
             return resp;
         }
         Some(Fault::Delay { ms }) => tokio::time::sleep(Duration::from_millis(ms)).await,
-        None => {}
+        Some(Fault::LoseAnswer) | None => {}
     }
+    let mut response = answer(&shared, &parts, &body, &rid);
+    if lose_answer {
+        // Served: now lose the answer.
+        connection.cut();
+        return json_response(StatusCode::BAD_GATEWAY, &json!({}), &rid);
+    }
+    // The gateway's clock, as a client may use it to correct its own (`clock_offset_secs`).
+    if let Ok(date) =
+        HeaderValue::from_str(&http_date(auth::now_with_offset(shared.config.clock_offset_secs)))
+    {
+        response.headers_mut().insert("date", date);
+    }
+    response
+}
+
+/// An IMF-fixdate (`Tue, 01 Dec 2026 23:41:32 GMT`), as the gateway writes `Date`.
+fn http_date(t: SystemTime) -> String {
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    let secs = t.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    // 20261201T234132Z
+    let compact = frs_request::sdk_date::format_sdk_date(t).unwrap_or_default();
+    let field = |range: std::ops::Range<usize>| compact.get(range).unwrap_or("00");
+    let month =
+        field(4..6).parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1))).unwrap_or(&"Jan");
+    let day = usize::try_from((secs / 86_400) % 7).unwrap_or(0);
+    format!(
+        "{}, {} {month} {} {}:{}:{} GMT",
+        DAYS[day],
+        field(6..8),
+        field(0..4),
+        field(9..11),
+        field(11..13),
+        field(13..15)
+    )
+}
+
+/// What the service answers to a request that no fault stopped.
+fn answer(shared: &Arc<Shared>, parts: &Parts, body: &Bytes, rid: &str) -> Response<Body> {
+    let rid = rid.to_owned();
 
     // The gateway: is there such an API, and who is calling?
     let segments: Vec<String> =
