@@ -205,8 +205,6 @@ fn http_date(t: SystemTime) -> String {
 
 /// What the service answers to a request that no fault stopped.
 fn answer(shared: &Arc<Shared>, parts: &Parts, body: &Bytes, rid: &str) -> Response<Body> {
-    let rid = rid.to_owned();
-
     // The gateway: is there such an API, and who is calling?
     let segments: Vec<String> =
         parts.uri.path().split('/').skip(1).map(frs_request::server::decode_lossy).collect();
@@ -220,58 +218,58 @@ fn answer(shared: &Arc<Shared>, parts: &Parts, body: &Bytes, rid: &str) -> Respo
             &ErrorCode::GatewayApiNotFound,
             404,
             "The API does not exist or has not been published in the environment.",
-            &rid,
+            rid,
         );
     };
     let query = parts.uri.query().map(frs_request::server::parse_query).unwrap_or_default();
     // Answered without credentials, as IAM's token API and the metadata service are.
     match route.endpoint {
-        Endpoint::IssueToken => return crate::iam::issue_token(&shared, &body, &rid),
-        Endpoint::MetadataToken => return crate::metadata::issue_token(&shared, &parts, &rid),
-        Endpoint::SecurityKey => return crate::metadata::security_key(&shared, &parts, &rid),
+        Endpoint::IssueToken => return crate::iam::issue_token(shared, body, rid),
+        Endpoint::MetadataToken => return crate::metadata::issue_token(shared, parts, rid),
+        Endpoint::SecurityKey => return crate::metadata::security_key(shared, parts, rid),
         _ => {}
     }
-    if let Err(refusal) = auth::check(&shared, &parts, &body) {
-        return gateway_error(&refusal.code, refusal.status, &refusal.message, &rid);
+    if let Err(refusal) = auth::check(shared, parts, body) {
+        return gateway_error(&refusal.code, refusal.status, &refusal.message, rid);
     }
     if route.endpoint == Endpoint::ListProjects {
-        return crate::iam::list_projects(&shared, &query, &rid);
+        return crate::iam::list_projects(shared, &query, rid);
     }
     if segs.get(1).is_some_and(|project| *project != shared.config.project_id) {
         return frs_error(
             &ErrorCode::ProjectIdMismatch,
             "The project id does not match the credentials.",
-            &rid,
+            rid,
         );
     }
     let content_type = parts.headers.get("content-type").and_then(|v| v.to_str().ok());
-    let inputs = match route.endpoint.has_body().then(|| Inputs::read(content_type, &body)).transpose() {
+    let inputs = match route.endpoint.has_body().then(|| Inputs::read(content_type, body)).transpose() {
         Ok(inputs) => inputs.unwrap_or_default(),
-        Err(failure) => return failure_response(&failure, &rid),
+        Err(failure) => return failure_response(&failure, rid),
     };
     let set = route.face_set;
     let outcome = match route.endpoint {
-        Endpoint::CreateFaceSet => service::create_face_set(&shared, &inputs),
-        Endpoint::ShowAllFaceSets => service::show_all_face_sets(&shared),
-        Endpoint::ShowFaceSet => service::show_face_set(&shared, set),
-        Endpoint::DeleteFaceSet => service::delete_face_set(&shared, set),
-        Endpoint::AddFaces => service::add_faces(&shared, set, &inputs),
-        Endpoint::ShowFaces => service::show_faces(&shared, set, &query),
-        Endpoint::UpdateFace => service::update_face(&shared, set, &inputs),
-        Endpoint::DeleteFaces => service::delete_faces(&shared, set, &query),
-        Endpoint::BatchDeleteFaces => service::batch_delete_faces(&shared, set, &inputs),
-        Endpoint::Search => service::search(&shared, set, &inputs),
-        Endpoint::Detect => service::detect(&shared, &inputs),
-        Endpoint::Compare => service::compare(&shared, &inputs),
-        Endpoint::LiveDetect => service::live_detect(&shared, &inputs),
-        Endpoint::LiveDetectFace => service::live_detect_face(&shared, &inputs),
+        Endpoint::CreateFaceSet => service::create_face_set(shared, &inputs),
+        Endpoint::ShowAllFaceSets => service::show_all_face_sets(shared),
+        Endpoint::ShowFaceSet => service::show_face_set(shared, set),
+        Endpoint::DeleteFaceSet => service::delete_face_set(shared, set),
+        Endpoint::AddFaces => service::add_faces(shared, set, &inputs),
+        Endpoint::ShowFaces => service::show_faces(shared, set, &query),
+        Endpoint::UpdateFace => service::update_face(shared, set, &inputs),
+        Endpoint::DeleteFaces => service::delete_faces(shared, set, &query),
+        Endpoint::BatchDeleteFaces => service::batch_delete_faces(shared, set, &inputs),
+        Endpoint::Search => service::search(shared, set, &inputs),
+        Endpoint::Detect => service::detect(shared, &inputs),
+        Endpoint::Compare => service::compare(shared, &inputs),
+        Endpoint::LiveDetect => service::live_detect(shared, &inputs),
+        Endpoint::LiveDetectFace => service::live_detect_face(shared, &inputs),
         Endpoint::IssueToken | Endpoint::ListProjects | Endpoint::MetadataToken | Endpoint::SecurityKey => {
             Err(Failure::invalid("unreachable route"))
         }
     };
     match outcome {
-        Ok(value) => json_response(StatusCode::OK, &value, &rid),
-        Err(failure) => failure_response(&failure, &rid),
+        Ok(value) => json_response(StatusCode::OK, &value, rid),
+        Err(failure) => failure_response(&failure, rid),
     }
 }
 
