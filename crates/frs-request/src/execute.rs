@@ -26,6 +26,7 @@ use crate::retry::RetryDecision;
 use crate::sdk_date::parse_http_date;
 use crate::shared::SharedState;
 use crate::spec::AuthMode;
+use crate::trace::CallTrace;
 use crate::transport::{AsyncTransport, SyncTransport};
 
 /// What a loop driving a [`Call`] does next.
@@ -88,6 +89,7 @@ pub struct Call<'a, O: ?Sized> {
     /// Whether an earlier attempt of the operation may have acted without its answer
     /// arriving (a timeout, a dropped connection, a 5xx).
     answer_lost: bool,
+    trace: CallTrace,
 }
 
 /// How far the service's `Date` may be from the signing time before a refused signature
@@ -120,6 +122,7 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
             skew_corrected: false,
             last_cost: 0,
             answer_lost: false,
+            trace: CallTrace::new(O::NAME),
         }
     }
 
@@ -143,11 +146,25 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
     /// The first step, and the step after a sleep: the next request to send (a token
     /// request or the metadata calls first when credentials are needed).
     pub fn next<E>(&mut self, now: SystemTime) -> Step<O::Output, E> {
+        let step = self.next_step(now);
+        self.traced(step)
+    }
+
+    /// Records the end of the call, when `step` is it.
+    fn traced<E>(&mut self, step: Step<O::Output, E>) -> Step<O::Output, E> {
+        if let Step::Done(result) = &step {
+            self.trace.finished(result, self.attempts);
+        }
+        step
+    }
+
+    fn next_step<E>(&mut self, now: SystemTime) -> Step<O::Output, E> {
         self.started.get_or_insert(now);
         if !self.slot_taken {
             self.slot_taken = true;
             let wait = self.shared.reserve(now);
             if !wait.is_zero() {
+                self.trace.waiting(wait);
                 return Step::Sleep(wait);
             }
         }
@@ -158,7 +175,7 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
             Credentials::Password(provider) if provider.current(now).is_none() && !self.is_anonymous() => {
                 self.phase = Phase::Token;
                 self.token_attempts += 1;
-                return self.send(provider.issue().to_request(self.config, now));
+                return self.send(provider.issue().to_request(self.config, now), now);
             }
             Credentials::Metadata(provider) if provider.current(now).is_none() && !self.is_anonymous() => {
                 self.token_attempts += 1;
@@ -172,14 +189,14 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
                         provider.security_key(session).to_request(self.config, now)
                     }
                 };
-                return self.send(built);
+                return self.send(built, now);
             }
             _ => {}
         }
         self.phase = Phase::Operation;
         self.attempts += 1;
         self.signed_at = Some(now);
-        self.send(self.op.to_request(self.config, now))
+        self.send(self.op.to_request(self.config, now), now)
     }
 
     /// Whether the operation is sent without credentials. Asked only when credentials
@@ -188,10 +205,21 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
         self.op.request_spec().is_ok_and(|spec| spec.auth == AuthMode::Anonymous)
     }
 
-    fn send<E>(&mut self, built: Result<http::Request<Bytes>, BuildError>) -> Step<O::Output, E> {
+    fn send<E>(
+        &mut self,
+        built: Result<http::Request<Bytes>, BuildError>,
+        now: SystemTime,
+    ) -> Step<O::Output, E> {
         match built {
             Ok(request) => {
                 self.sent += 1;
+                let (what, attempt) = match self.phase {
+                    Phase::Token => ("IssueUserToken", self.token_attempts),
+                    Phase::MetadataToken => ("MetadataToken", self.token_attempts),
+                    Phase::MetadataKey => ("GetSecurityKey", self.token_attempts),
+                    Phase::Operation => (O::NAME, self.attempts),
+                };
+                self.trace.sent(what, attempt, now);
                 Step::Send(request)
             }
             Err(e) => Step::Done(Err(Error::Build(e))),
@@ -200,6 +228,16 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
 
     /// Records the transport's outcome for the last request sent, at time `now`.
     pub fn record<E: TransportError>(
+        &mut self,
+        outcome: Result<http::Response<Bytes>, E>,
+        now: SystemTime,
+    ) -> Step<O::Output, E> {
+        self.trace.answered(&outcome, self.corrected(now));
+        let step = self.record_step(outcome, now);
+        self.traced(step)
+    }
+
+    fn record_step<E: TransportError>(
         &mut self,
         outcome: Result<http::Response<Bytes>, E>,
         now: SystemTime,
@@ -231,7 +269,7 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
                         // A token that is already (nearly) expired: asking again would loop.
                         return Step::Done(Err(Error::Call(CallError::ExpiredToken)));
                     }
-                    self.next(local)
+                    self.next_step(local)
                 }
                 Err(error) => {
                     let decision = retry.decide(self.token_attempts, Idempotency::Idempotent, &error, seed);
@@ -255,6 +293,7 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
             }
             Err(error) => error,
         };
+        self.trace.failed(&error);
         if is_throttling(&error) {
             self.shared.throttled();
         }
@@ -266,7 +305,7 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
             self.shared.set_clock_offset(known.saturating_add(offset));
             self.skew_corrected = true;
             self.attempts -= 1;
-            return self.next(local);
+            return self.next_step(local);
         }
         if let Some(service) = error.service().filter(|_| self.answer_lost)
             && let Some(value) = self.op.gone_after_lost_answer(&service.code)
@@ -299,7 +338,7 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
             if refetch {
                 self.token_refreshed = true;
                 self.attempts -= 1;
-                return self.next(local);
+                return self.next_step(local);
             }
         }
         let decision = retry.decide(self.attempts, self.op.idempotency(), &error, seed);
@@ -315,7 +354,10 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
         now: SystemTime,
     ) -> Step<O::Output, E> {
         match self.admit(decision, &error, now) {
-            Some(wait) => Step::Sleep(wait),
+            Some(wait) => {
+                self.trace.waiting(wait);
+                Step::Sleep(wait)
+            }
             None => Step::Done(Err(error)),
         }
     }
@@ -417,13 +459,13 @@ impl<O: Operation + ?Sized> Call<'_, O> {
                 Ok(reply) => {
                     provider.store_token(&reply.value, now);
                     self.token_attempts = 0;
-                    return self.next(local);
+                    return self.next_step(local);
                 }
                 // No token API (an older metadata service): read the keys without one.
                 Err(e) if e.status().is_some_and(|s| matches!(s.as_u16(), 404 | 405)) => {
                     provider.store_no_token(now);
                     self.token_attempts = 0;
-                    return self.next(local);
+                    return self.next_step(local);
                 }
                 Err(e) => (TOKEN_PATH, e),
             }
@@ -439,21 +481,24 @@ impl<O: Operation + ?Sized> Call<'_, O> {
                     if provider.current(now).is_none() {
                         return Step::Done(Err(Error::Call(CallError::ExpiredTemporaryCredentials)));
                     }
-                    return self.next(local);
+                    return self.next_step(local);
                 }
                 // The session token was refused (expired, revoked): get one and read again, once.
                 Err(e) if e.status().is_some_and(|s| s.as_u16() == 401) && !self.session_renewed => {
                     provider.drop_session();
                     self.session_renewed = true;
                     self.token_attempts = 0;
-                    return self.next(local);
+                    return self.next_step(local);
                 }
                 Err(e) => (SECURITY_KEY_PATH, e),
             }
         };
         let decision = self.config.retry().decide(self.token_attempts, Idempotency::Idempotent, &error, seed);
         match self.admit(decision, &error, local) {
-            Some(wait) => Step::Sleep(wait),
+            Some(wait) => {
+                self.trace.waiting(wait);
+                Step::Sleep(wait)
+            }
             None => Step::Done(Err(Error::Call(CallError::Metadata {
                 url: provider.url(path),
                 status: error.status().map(|s| s.as_u16()),

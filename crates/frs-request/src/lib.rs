@@ -67,6 +67,7 @@ mod shared;
 pub mod sign;
 mod sign_error;
 mod spec;
+mod trace;
 mod transport;
 
 pub use body::Body;
