@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 
 pub mod checks;
+pub mod fuzz;
 mod subject;
 
 pub use subject::{Async, Blocking, Subject};
