@@ -89,6 +89,9 @@ impl Runner {
     /// As [`settings::from_process`].
     pub(crate) fn new(global: &GlobalArgs) -> Result<Self, CliError> {
         let Resolved { config, .. } = settings::from_process(global)?;
+        if global.verbose {
+            crate::spans::show_on_stderr();
+        }
         let transport = CliTransport { inner: UreqTransport::new(limits(global)), verbose: global.verbose };
         Ok(Self { dry_run: global.dry_run, client: Client::with_transport(config, transport) })
     }

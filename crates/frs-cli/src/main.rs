@@ -18,6 +18,7 @@ mod inputs;
 mod output;
 mod settings;
 mod sign;
+mod spans;
 
 use std::io::Write as _;
 use std::process::ExitCode;

@@ -176,10 +176,17 @@ fn verbose_lines_and_no_secret_anywhere() {
 
     let out = frs.run(&["face-set", "show", "staff", "--verbose"]);
     let lines: Vec<&str> = out.stderr.lines().collect();
-    assert_eq!(lines.len(), 2, "{}", out.stderr);
+    // The transport's two lines, then the core's spans as they close: the attempt, the call.
+    assert_eq!(lines.len(), 4, "{}", out.stderr);
     assert_eq!(lines[0], format!("> GET {}/v2/{PROJECT}/face-sets/staff", frs.emulator.endpoint()));
     assert!(lines[1].starts_with("< 200 OK (request id "), "{}", lines[1]);
     assert!(lines[1].ends_with(" ms)"), "{}", lines[1]);
+    assert!(lines[2].starts_with("~ frs.attempt request=ShowFaceSet attempt=1 "), "{}", lines[2]);
+    for field in [" status=200", " request_id=", " latency_ms="] {
+        assert!(lines[2].contains(field), "{field}: {}", lines[2]);
+    }
+    assert!(lines[3].starts_with("~ frs.call operation=ShowFaceSet attempts=1"), "{}", lines[3]);
+    assert!(lines[3].contains(" status=200") && lines[3].contains(" outcome=ok"), "{}", lines[3]);
     assert_eq!(rows(out.ok())[0], ["name", "staff"], "stdout holds only the data");
 }
 

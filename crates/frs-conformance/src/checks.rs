@@ -19,6 +19,9 @@ use frs_types::{ErrorCode, FaceSetName, Image};
 
 use crate::Subject;
 
+mod reliability;
+pub use reliability::*;
+
 const AK: &str = EmulatorConfig::DEFAULT_ACCESS_KEY;
 const SK: &str = EmulatorConfig::DEFAULT_SECRET_KEY;
 const PROJECT: &str = EmulatorConfig::DEFAULT_PROJECT_ID;

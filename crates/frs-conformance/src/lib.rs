@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 
 pub mod checks;
+pub mod fuzz;
 mod subject;
 
 pub use subject::{Async, Blocking, Subject};
@@ -56,7 +57,12 @@ macro_rules! conformance_tests {
             listing_walks_every_page,
             listing_ends_with_the_error_of_a_failed_page,
             listing_reports_the_service_depth_bound_instead_of_stopping_silently,
-            keep_alive_connections_survive_many_calls
+            keep_alive_connections_survive_many_calls,
+            a_lost_delete_answer_reports_the_faces_gone,
+            a_lost_add_answer_is_never_resent,
+            a_skewed_service_clock_is_corrected_after_one_retry,
+            the_rate_limit_holds_over_real_http,
+            soak_of_mixed_operations_under_injected_faults
         );
     };
     (@each $kind:ident, $make:expr; $($check:ident),* $(,)?) => {

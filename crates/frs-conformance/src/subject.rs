@@ -3,8 +3,8 @@
 use std::time::{Duration, SystemTime};
 
 use frs_request::{
-    AsyncClient, AsyncTransport, BlockingClient, Config, Error, Operation, Reply, SyncTransport,
-    TransportError,
+    AsyncClient, AsyncTransport, BlockingClient, Config, Error, Operation, RateLimit, Reply, SharedState,
+    SyncTransport, TransportError,
 };
 use frs_types::FaceSetName;
 use frs_types::models::faces::FaceSetFace;
@@ -31,6 +31,13 @@ pub trait Subject {
         page_size: u32,
         before: &mut dyn FnMut(usize),
     ) -> Vec<Result<FaceSetFace, Error<Self::Error>>>;
+
+    /// What the client's clones share (budget, clock offset, rate limit).
+    fn shared(&self) -> &SharedState;
+
+    /// The same subject with a client-side rate limit.
+    #[must_use]
+    fn with_rate_limit(self, limit: RateLimit) -> Self;
 }
 
 type StdTime = (fn() -> SystemTime, fn(Duration));
@@ -61,6 +68,14 @@ impl<T: SyncTransport> Subject for Blocking<T> {
     ) -> Vec<Result<FaceSetFace, Error<T::Error>>> {
         let Ok(mut faces) = self.0.faces(face_set, page_size) else { return Vec::new() };
         pull_all(before, || faces.next())
+    }
+
+    fn shared(&self) -> &SharedState {
+        self.0.shared()
+    }
+
+    fn with_rate_limit(self, limit: RateLimit) -> Self {
+        Self(self.0.with_rate_limit(limit))
     }
 }
 
@@ -127,5 +142,13 @@ impl<T: AsyncTransport> Subject for Async<T> {
         let Ok(faces) = self.client.faces(face_set, page_size) else { return Vec::new() };
         let mut faces = std::pin::pin!(faces);
         pull_all(before, || self.runtime.block_on(faces.next()))
+    }
+
+    fn shared(&self) -> &SharedState {
+        self.client.shared()
+    }
+
+    fn with_rate_limit(self, limit: RateLimit) -> Self {
+        Self { client: self.client.with_rate_limit(limit), runtime: self.runtime }
     }
 }

@@ -28,7 +28,7 @@ fn refuse(detail: &str) -> Refusal {
     }
 }
 
-fn now_with_offset(offset: i64) -> SystemTime {
+pub(crate) fn now_with_offset(offset: i64) -> SystemTime {
     let now = SystemTime::now();
     let shift = Duration::from_secs(offset.unsigned_abs());
     if offset >= 0 { now + shift } else { now - shift }

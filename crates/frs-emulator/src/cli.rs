@@ -135,6 +135,11 @@ pub struct Args {
     /// with a signature mismatch. (Under `frs emulator` this is frs's own `--verbose`.)
     #[arg(long, id = "verbose")]
     verbose: bool,
+
+    /// Seconds added to the emulator's clock (negative: behind), to test a client's clock-skew
+    /// correction: signatures are checked against, and `Date` answered with, the moved clock.
+    #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true)]
+    clock_offset_secs: i64,
 }
 
 /// An access key pair from the command line (its secrets never printed).
@@ -233,6 +238,7 @@ impl Args {
             project_id: self.project_id.clone(),
             no_auth: self.no_auth,
             max_clock_skew: Duration::from_secs(self.max_clock_skew_secs),
+            clock_offset_secs: self.clock_offset_secs,
             state_dir: self.state_dir.clone(),
             max_capacity: self.max_capacity,
             admin_token: self.admin_token.as_ref().map(|t| t.0.clone()),
@@ -449,11 +455,14 @@ mod tests {
             "alice:pa:ss:acme",
             "--max-clock-skew-secs",
             "5",
+            "--clock-offset-secs",
+            "-1200",
             "--project-id",
             "p1",
         ])
         .unwrap();
         let config = a.config();
+        assert_eq!(config.clock_offset_secs, -1200);
         assert_eq!(config.project_id, "p1");
         assert_eq!(config.tokens, ["tok-1"]);
         assert_eq!(config.max_clock_skew, Duration::from_secs(5));

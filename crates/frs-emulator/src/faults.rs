@@ -14,7 +14,7 @@ use crate::mix::SplitMix64;
 /// In the admin API a fault is JSON tagged by `kind`: `{"kind": "respond", "status": 502,
 /// "content_type": "text/html", "body": "<html>…"}`, `{"kind": "delay", "ms": 500}`,
 /// `{"kind": "hang"}`, `{"kind": "drop"}`, `{"kind": "truncate", "status": 200, "body":
-/// "{…}", "sent": 10}`.
+/// "{…}", "sent": 10}`, `{"kind": "lose_answer"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -62,6 +62,10 @@ pub enum Fault {
         /// How many bytes are sent before the connection is closed.
         sent: usize,
     },
+    /// Serve the request — the state changes as usual — then close the connection without
+    /// answering: the lost answer that makes a retry dangerous (an add resent enrols the
+    /// face twice; a delete resent finds nothing).
+    LoseAnswer,
 }
 
 fn default_content_type() -> String {
@@ -101,7 +105,7 @@ impl Fault {
     pub(crate) fn status(&self) -> Option<u16> {
         match self {
             Self::Respond { status, .. } | Self::Truncate { status, .. } => Some(*status),
-            Self::Delay { .. } | Self::Latency { .. } | Self::Hang | Self::Drop => None,
+            Self::Delay { .. } | Self::Latency { .. } | Self::Hang | Self::Drop | Self::LoseAnswer => None,
         }
     }
 }

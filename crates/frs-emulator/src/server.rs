@@ -303,6 +303,7 @@ async fn handle(shared: Arc<Shared>, connection: Connection, req: Request<Body>)
         face_set: route.map(|r| r.face_set).filter(|s| !s.is_empty()),
     };
     let fault = shared.faults.lock().unwrap_or_else(PoisonError::into_inner).next_for(&target);
+    let lose_answer = fault == Some(Fault::LoseAnswer);
     match fault {
         Some(Fault::Respond { status, content_type, body }) => {
             // A status outside 200-599 (possible only from Rust: the admin API refuses it)
@@ -351,26 +352,72 @@ async fn handle(shared: Arc<Shared>, connection: Connection, req: Request<Body>)
                 shared.faults.lock().unwrap_or_else(PoisonError::into_inner).latency(ms, jitter_ms, seed);
             tokio::time::sleep(wait).await;
         }
-        None => {}
+        Some(Fault::LoseAnswer) | None => {}
     }
+    let mut response = answer(&shared, &parts, &body, &rid, route, &segs);
+    if lose_answer {
+        // Served: now lose the answer.
+        connection.cut();
+        return json_response(StatusCode::BAD_GATEWAY, &json!({}), &rid);
+    }
+    // The gateway's clock, as a client may use it to correct its own (`clock_offset_secs`).
+    if let Ok(date) =
+        HeaderValue::from_str(&http_date(auth::now_with_offset(shared.config.clock_offset_secs)))
+    {
+        response.headers_mut().insert("date", date);
+    }
+    response
+}
 
+/// An IMF-fixdate (`Tue, 01 Dec 2026 23:41:32 GMT`), as the gateway writes `Date`.
+fn http_date(t: SystemTime) -> String {
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    let secs = t.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    // 20261201T234132Z
+    let compact = frs_request::sdk_date::format_sdk_date(t).unwrap_or_default();
+    let field = |range: std::ops::Range<usize>| compact.get(range).unwrap_or("00");
+    let month =
+        field(4..6).parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1))).unwrap_or(&"Jan");
+    let day = usize::try_from((secs / 86_400) % 7).unwrap_or(0);
+    format!(
+        "{}, {} {month} {} {}:{}:{} GMT",
+        DAYS[day],
+        field(6..8),
+        field(0..4),
+        field(9..11),
+        field(11..13),
+        field(13..15)
+    )
+}
+
+/// What the service answers to a request that no fault stopped (its route already found).
+fn answer(
+    shared: &Arc<Shared>,
+    parts: &http::request::Parts,
+    body: &Bytes,
+    rid: &str,
+    route: Option<routes::Matched<'_>>,
+    segs: &[&str],
+) -> Response<Body> {
     let Some(route) = route else {
         return gateway_error(
             &ErrorCode::GatewayApiNotFound,
             404,
             "The API does not exist or has not been published in the environment.",
-            &rid,
+            rid,
         );
     };
     let query = parts.uri.query().map(frs_request::server::parse_query).unwrap_or_default();
     // Answered without credentials, as IAM's token API and the metadata service are.
     match route.endpoint {
-        Endpoint::IssueToken => return crate::iam::issue_token(&shared, &body, &rid),
-        Endpoint::MetadataToken => return crate::metadata::issue_token(&shared, &parts, &rid),
-        Endpoint::SecurityKey => return crate::metadata::security_key(&shared, &parts, &rid),
+        Endpoint::IssueToken => return crate::iam::issue_token(shared, body, rid),
+        Endpoint::MetadataToken => return crate::metadata::issue_token(shared, parts, rid),
+        Endpoint::SecurityKey => return crate::metadata::security_key(shared, parts, rid),
         _ => {}
     }
-    if let Err(refusal) = auth::check(&shared, &parts, &body) {
+    if let Err(refusal) = auth::check(shared, parts, body) {
         if let Some((canonical_request, string_to_sign)) = refusal.computed {
             if shared.config.verbose {
                 eprintln!(
@@ -380,12 +427,12 @@ async fn handle(shared: Arc<Shared>, connection: Connection, req: Request<Body>)
                 );
             }
             shared.log.lock().unwrap_or_else(PoisonError::into_inner).annotate(
-                &rid,
+                rid,
                 canonical_request,
                 string_to_sign,
             );
         }
-        return gateway_error(&refusal.code, refusal.status, &refusal.message, &rid);
+        return gateway_error(&refusal.code, refusal.status, &refusal.message, rid);
     }
     if let Err(limit) =
         shared.quota.lock().unwrap_or_else(PoisonError::into_inner).take(std::time::Instant::now())
@@ -396,47 +443,47 @@ async fn handle(shared: Arc<Shared>, connection: Connection, req: Request<Body>)
             &format!(
                 "The throttling threshold has been reached: policy user over ratelimit,limit:{limit},time:1 second"
             ),
-            &rid,
+            rid,
         );
     }
     if route.endpoint == Endpoint::ListProjects {
-        return crate::iam::list_projects(&shared, &query, &rid);
+        return crate::iam::list_projects(shared, &query, rid);
     }
     if segs.get(1).is_some_and(|project| *project != shared.config.project_id) {
         return frs_error(
             &ErrorCode::ProjectIdMismatch,
             "The project id does not match the credentials.",
-            &rid,
+            rid,
         );
     }
     let content_type = parts.headers.get("content-type").and_then(|v| v.to_str().ok());
-    let inputs = match route.endpoint.has_body().then(|| Inputs::read(content_type, &body)).transpose() {
+    let inputs = match route.endpoint.has_body().then(|| Inputs::read(content_type, body)).transpose() {
         Ok(inputs) => inputs.unwrap_or_default(),
-        Err(failure) => return failure_response(&failure, &rid),
+        Err(failure) => return failure_response(&failure, rid),
     };
     let set = route.face_set;
     let outcome = match route.endpoint {
-        Endpoint::CreateFaceSet => service::create_face_set(&shared, &inputs),
-        Endpoint::ShowAllFaceSets => service::show_all_face_sets(&shared),
-        Endpoint::ShowFaceSet => service::show_face_set(&shared, set),
-        Endpoint::DeleteFaceSet => service::delete_face_set(&shared, set),
-        Endpoint::AddFaces => service::add_faces(&shared, set, &inputs),
-        Endpoint::ShowFaces => service::show_faces(&shared, set, &query),
-        Endpoint::UpdateFace => service::update_face(&shared, set, &inputs),
-        Endpoint::DeleteFaces => service::delete_faces(&shared, set, &query),
-        Endpoint::BatchDeleteFaces => service::batch_delete_faces(&shared, set, &inputs),
-        Endpoint::Search => service::search(&shared, set, &inputs),
-        Endpoint::Detect => service::detect(&shared, &inputs),
-        Endpoint::Compare => service::compare(&shared, &inputs),
-        Endpoint::LiveDetect => service::live_detect(&shared, &inputs),
-        Endpoint::LiveDetectFace => service::live_detect_face(&shared, &inputs),
+        Endpoint::CreateFaceSet => service::create_face_set(shared, &inputs),
+        Endpoint::ShowAllFaceSets => service::show_all_face_sets(shared),
+        Endpoint::ShowFaceSet => service::show_face_set(shared, set),
+        Endpoint::DeleteFaceSet => service::delete_face_set(shared, set),
+        Endpoint::AddFaces => service::add_faces(shared, set, &inputs),
+        Endpoint::ShowFaces => service::show_faces(shared, set, &query),
+        Endpoint::UpdateFace => service::update_face(shared, set, &inputs),
+        Endpoint::DeleteFaces => service::delete_faces(shared, set, &query),
+        Endpoint::BatchDeleteFaces => service::batch_delete_faces(shared, set, &inputs),
+        Endpoint::Search => service::search(shared, set, &inputs),
+        Endpoint::Detect => service::detect(shared, &inputs),
+        Endpoint::Compare => service::compare(shared, &inputs),
+        Endpoint::LiveDetect => service::live_detect(shared, &inputs),
+        Endpoint::LiveDetectFace => service::live_detect_face(shared, &inputs),
         Endpoint::IssueToken | Endpoint::ListProjects | Endpoint::MetadataToken | Endpoint::SecurityKey => {
             Err(Failure::invalid("unreachable route"))
         }
     };
     match outcome {
-        Ok(value) => json_response(StatusCode::OK, &value, &rid),
-        Err(failure) => failure_response(&failure, &rid),
+        Ok(value) => json_response(StatusCode::OK, &value, rid),
+        Err(failure) => failure_response(&failure, rid),
     }
 }
 

@@ -5,6 +5,10 @@
 //! temporary keys when ECS metadata credentials are, and resends once with new ones when
 //! the service refuses the cached ones. The blocking and async loops only add the transport
 //! call and the sleep, so both transports behave the same by construction.
+//!
+//! What must outlive one call — the retry budget, the clock offset learnt from a refused
+//! signature, the rate limit — is a [`SharedState`] that a client hands every call
+//! ([`Call::with_shared`]); [`Call::new`] and the free execute functions use a fresh one.
 
 use std::future::Future;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -14,11 +18,15 @@ use frs_types::ErrorCode;
 
 use crate::config::Config;
 use crate::credentials::{Credentials, MetadataProvider};
-use crate::error::{BuildError, CallError, Error, TransportError};
+use crate::error::{BuildError, CallError, Error, TransportError, TransportErrorKind};
 use crate::metadata::{SECURITY_KEY_PATH, TOKEN_PATH};
 use crate::operation::{Idempotency, Operation, Reply};
+use crate::response::Outcome;
 use crate::retry::RetryDecision;
+use crate::sdk_date::parse_http_date;
+use crate::shared::SharedState;
 use crate::spec::AuthMode;
+use crate::trace::CallTrace;
 use crate::transport::{AsyncTransport, SyncTransport};
 
 /// What a loop driving a [`Call`] does next.
@@ -67,11 +75,37 @@ pub struct Call<'a, O: ?Sized> {
     /// Whether a refused metadata session token was already replaced once.
     session_renewed: bool,
     sent: u32,
+    shared: SharedState,
+    /// When the call began (the local clock), for the whole-call deadline.
+    started: Option<SystemTime>,
+    /// Whether the rate limiter's slot for the next request was already waited for.
+    slot_taken: bool,
+    /// The (corrected) time the last operation request was signed with.
+    signed_at: Option<SystemTime>,
+    /// Whether the clock was already corrected once in this call.
+    skew_corrected: bool,
+    /// What the last retry cost in budget tokens (0: none yet).
+    last_cost: u32,
+    /// Whether an earlier attempt of the operation may have acted without its answer
+    /// arriving (a timeout, a dropped connection, a 5xx).
+    answer_lost: bool,
+    trace: CallTrace,
 }
 
+/// How far the service's `Date` may be from the signing time before a refused signature
+/// is put down to the local clock (the gateway itself allows 15 minutes).
+const SKEW_THRESHOLD_SECS: i64 = 4 * 60;
+
 impl<'a, O: Operation + ?Sized> Call<'a, O> {
-    /// A call of `op` under `config`.
+    /// A call of `op` under `config`, with a state of its own (no budget, clock offset or
+    /// rate limit shared with other calls).
     pub fn new(config: &'a Config, op: &'a O) -> Self {
+        Self::with_shared(config, op, &SharedState::default())
+    }
+
+    /// A call of `op` under `config` that shares `shared` (a client's budget, clock offset
+    /// and rate limit) with the other calls given it.
+    pub fn with_shared(config: &'a Config, op: &'a O, shared: &SharedState) -> Self {
         Self {
             config,
             op,
@@ -81,6 +115,26 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
             token_refreshed: false,
             session_renewed: false,
             sent: 0,
+            shared: shared.clone(),
+            started: None,
+            slot_taken: false,
+            signed_at: None,
+            skew_corrected: false,
+            last_cost: 0,
+            answer_lost: false,
+            trace: CallTrace::new(O::NAME),
+        }
+    }
+
+    /// The local time `now` moved by the clock offset learnt from the service, if any.
+    fn corrected(&self, now: SystemTime) -> SystemTime {
+        match self.shared.clock_offset() {
+            Some(secs) => {
+                let shift = Duration::from_secs(secs.unsigned_abs());
+                let moved = if secs >= 0 { now.checked_add(shift) } else { now.checked_sub(shift) };
+                moved.unwrap_or(now)
+            }
+            None => now,
         }
     }
 
@@ -92,12 +146,36 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
     /// The first step, and the step after a sleep: the next request to send (a token
     /// request or the metadata calls first when credentials are needed).
     pub fn next<E>(&mut self, now: SystemTime) -> Step<O::Output, E> {
+        let step = self.next_step(now);
+        self.traced(step)
+    }
+
+    /// Records the end of the call, when `step` is it.
+    fn traced<E>(&mut self, step: Step<O::Output, E>) -> Step<O::Output, E> {
+        if let Step::Done(result) = &step {
+            self.trace.finished(result, self.attempts);
+        }
+        step
+    }
+
+    fn next_step<E>(&mut self, now: SystemTime) -> Step<O::Output, E> {
+        self.started.get_or_insert(now);
+        if !self.slot_taken {
+            self.slot_taken = true;
+            let wait = self.shared.reserve(now);
+            if !wait.is_zero() {
+                self.trace.waiting(wait);
+                return Step::Sleep(wait);
+            }
+        }
+        self.slot_taken = false;
+        let now = self.corrected(now);
         match self.config.credentials() {
             // An anonymous operation (a token or metadata request run by hand) needs none.
             Credentials::Password(provider) if provider.current(now).is_none() && !self.is_anonymous() => {
                 self.phase = Phase::Token;
                 self.token_attempts += 1;
-                return self.send(provider.issue().to_request(self.config, now));
+                return self.send(provider.issue().to_request(self.config, now), now);
             }
             Credentials::Metadata(provider) if provider.current(now).is_none() && !self.is_anonymous() => {
                 self.token_attempts += 1;
@@ -111,13 +189,14 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
                         provider.security_key(session).to_request(self.config, now)
                     }
                 };
-                return self.send(built);
+                return self.send(built, now);
             }
             _ => {}
         }
         self.phase = Phase::Operation;
         self.attempts += 1;
-        self.send(self.op.to_request(self.config, now))
+        self.signed_at = Some(now);
+        self.send(self.op.to_request(self.config, now), now)
     }
 
     /// Whether the operation is sent without credentials. Asked only when credentials
@@ -126,10 +205,21 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
         self.op.request_spec().is_ok_and(|spec| spec.auth == AuthMode::Anonymous)
     }
 
-    fn send<E>(&mut self, built: Result<http::Request<Bytes>, BuildError>) -> Step<O::Output, E> {
+    fn send<E>(
+        &mut self,
+        built: Result<http::Request<Bytes>, BuildError>,
+        now: SystemTime,
+    ) -> Step<O::Output, E> {
         match built {
             Ok(request) => {
                 self.sent += 1;
+                let (what, attempt) = match self.phase {
+                    Phase::Token => ("IssueUserToken", self.token_attempts),
+                    Phase::MetadataToken => ("MetadataToken", self.token_attempts),
+                    Phase::MetadataKey => ("GetSecurityKey", self.token_attempts),
+                    Phase::Operation => (O::NAME, self.attempts),
+                };
+                self.trace.sent(what, attempt, now);
                 Step::Send(request)
             }
             Err(e) => Step::Done(Err(Error::Build(e))),
@@ -142,13 +232,25 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
         outcome: Result<http::Response<Bytes>, E>,
         now: SystemTime,
     ) -> Step<O::Output, E> {
+        self.trace.answered(&outcome, self.corrected(now));
+        let step = self.record_step(outcome, now);
+        self.traced(step)
+    }
+
+    fn record_step<E: TransportError>(
+        &mut self,
+        outcome: Result<http::Response<Bytes>, E>,
+        now: SystemTime,
+    ) -> Step<O::Output, E> {
         let retry = self.config.retry();
         let seed = jitter_seed(now, self.sent);
+        let local = now;
+        let now = self.corrected(now);
         if matches!(self.phase, Phase::MetadataToken | Phase::MetadataKey) {
             let Credentials::Metadata(provider) = self.config.credentials() else {
                 return Step::Done(Err(Error::Build(BuildError::NoTemporaryCredentials)));
             };
-            return self.record_metadata(provider, outcome, now, seed);
+            return self.record_metadata(provider, outcome, local, seed);
         }
         if self.phase == Phase::Token {
             let Credentials::Password(provider) = self.config.credentials() else {
@@ -167,24 +269,58 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
                         // A token that is already (nearly) expired: asking again would loop.
                         return Step::Done(Err(Error::Call(CallError::ExpiredToken)));
                     }
-                    self.next(now)
+                    self.next_step(local)
                 }
                 Err(error) => {
-                    match retry.decide(self.token_attempts, Idempotency::Idempotent, &error, seed) {
-                        RetryDecision::RetryAfter(wait) => Step::Sleep(wait),
-                        RetryDecision::Stop => Step::Done(Err(error)),
-                    }
+                    let decision = retry.decide(self.token_attempts, Idempotency::Idempotent, &error, seed);
+                    self.retry_or_stop(decision, error, local)
                 }
             };
         }
+        let server_date = outcome
+            .as_ref()
+            .ok()
+            .and_then(|r| r.headers().get(http::header::DATE))
+            .and_then(|v| v.to_str().ok().and_then(parse_http_date));
         let result = match outcome {
             Ok(response) => self.op.parse(response).map_err(Error::into_transport),
             Err(e) => Err(Error::Transport(e)),
         };
         let error = match result {
-            Ok(reply) => return Step::Done(Ok(reply)),
+            Ok(reply) => {
+                self.succeeded();
+                return Step::Done(Ok(reply));
+            }
             Err(error) => error,
         };
+        self.trace.failed(&error);
+        if is_throttling(&error) {
+            self.shared.throttled();
+        }
+        if let Some(offset) = self.skew(&error, server_date) {
+            // The signature was refused and the service's clock is far from the one the
+            // request was signed with: sign with the service's time from now on, and resend
+            // once (the request was refused, so it did not act).
+            let known = self.shared.clock_offset().unwrap_or(0);
+            self.shared.set_clock_offset(known.saturating_add(offset));
+            self.skew_corrected = true;
+            self.attempts -= 1;
+            return self.next_step(local);
+        }
+        if let Some(service) = error.service().filter(|_| self.answer_lost)
+            && let Some(value) = self.op.gone_after_lost_answer(&service.code)
+        {
+            // An earlier attempt deleted what this one found missing.
+            let reply = Reply {
+                value,
+                status: service.status,
+                request_id: service.request_id.clone(),
+                outcome: Outcome::GoneCountUnknown { code: service.code.clone() },
+            };
+            self.succeeded();
+            return Step::Done(Ok(reply));
+        }
+        self.answer_lost |= outcome_unknown(&error);
         if !self.token_refreshed && is_token_refusal(&error) && !self.is_anonymous() {
             // The cached token or keys were refused (expired early, revoked): fetch new ones
             // and resend once.
@@ -202,13 +338,105 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
             if refetch {
                 self.token_refreshed = true;
                 self.attempts -= 1;
-                return self.next(now);
+                return self.next_step(local);
             }
         }
-        match retry.decide(self.attempts, self.op.idempotency(), &error, seed) {
-            RetryDecision::RetryAfter(wait) => Step::Sleep(wait),
-            RetryDecision::Stop => Step::Done(Err(error)),
+        let decision = retry.decide(self.attempts, self.op.idempotency(), &error, seed);
+        self.retry_or_stop(decision, error, local)
+    }
+
+    /// Follows the policy's decision unless the whole-call deadline or the retry budget
+    /// forbids the retry; then the call ends with `error`.
+    fn retry_or_stop<E: TransportError>(
+        &mut self,
+        decision: RetryDecision,
+        error: Error<E>,
+        now: SystemTime,
+    ) -> Step<O::Output, E> {
+        match self.admit(decision, &error, now) {
+            Some(wait) => {
+                self.trace.waiting(wait);
+                Step::Sleep(wait)
+            }
+            None => Step::Done(Err(error)),
         }
+    }
+
+    /// The wait before a retry, if the deadline and the budget allow one.
+    fn admit<E: TransportError>(
+        &mut self,
+        decision: RetryDecision,
+        error: &Error<E>,
+        now: SystemTime,
+    ) -> Option<Duration> {
+        let RetryDecision::RetryAfter(wait) = decision else {
+            return None;
+        };
+        let retry = self.config.retry();
+        if let (Some(limit), Some(start)) = (retry.call_timeout, self.started) {
+            let elapsed = now.duration_since(start).unwrap_or(Duration::ZERO);
+            if elapsed.saturating_add(wait) >= limit {
+                return None;
+            }
+        }
+        if let Some(budget) = &retry.budget {
+            let timed_out = matches!(error, Error::Transport(e) if e.kind() == TransportErrorKind::Timeout);
+            let cost = if timed_out { budget.timeout_cost } else { budget.retry_cost };
+            if !self.shared.withdraw(budget, cost) {
+                return None;
+            }
+            self.last_cost = cost;
+        }
+        Some(wait)
+    }
+
+    /// A success: refill the budget (the last retry's cost, or the small refund of a first
+    /// attempt) and, in adaptive mode, speed up again.
+    fn succeeded(&mut self) {
+        if let Some(budget) = &self.config.retry().budget {
+            let refund = if self.last_cost > 0 { self.last_cost } else { budget.success_refund };
+            self.shared.refund(budget, refund);
+        }
+        self.shared.succeeded();
+    }
+
+    /// The clock offset (the service's time minus the signing time, in seconds) when
+    /// `error` refuses a signature and the answer's `Date` shows a skewed clock; once per
+    /// call, and only for signed requests.
+    fn skew<E>(&self, error: &Error<E>, server_date: Option<SystemTime>) -> Option<i64> {
+        if self.skew_corrected
+            || !matches!(self.config.credentials(), Credentials::AccessKey { .. } | Credentials::Metadata(_))
+            || !error.service().is_some_and(|e| {
+                e.status.as_u16() == 401
+                    && matches!(e.code, ErrorCode::GatewayIamAuthFailed | ErrorCode::GatewayAppAuthFailed)
+            })
+        {
+            return None;
+        }
+        let (server, signed) = (server_date?, self.signed_at?);
+        let offset = match server.duration_since(signed) {
+            Ok(ahead) => i64::try_from(ahead.as_secs()).ok()?,
+            Err(behind) => -i64::try_from(behind.duration().as_secs()).ok()?,
+        };
+        (offset.abs() > SKEW_THRESHOLD_SECS).then_some(offset)
+    }
+}
+
+/// Whether an answer says the quota is exhausted (HTTP 429, `APIGW.0308`).
+fn is_throttling<E>(error: &Error<E>) -> bool {
+    error.status().is_some_and(|s| s.as_u16() == 429)
+        || error.code().is_some_and(|c| *c == ErrorCode::GatewayThrottled)
+}
+
+/// Whether the service may have acted on a request whose answer did not arrive whole: a
+/// timeout, a dropped connection, a truncated or foreign answer, a 5xx. A refused
+/// connection and an error answer of the service itself mean it did not.
+fn outcome_unknown<E: TransportError>(error: &Error<E>) -> bool {
+    match error {
+        Error::Transport(e) => e.kind() != TransportErrorKind::Connect,
+        Error::Decode(_) => true,
+        Error::Service(e) => e.status.is_server_error(),
+        Error::Build(_) | Error::Call(_) => false,
     }
 }
 
@@ -218,9 +446,10 @@ impl<O: Operation + ?Sized> Call<'_, O> {
         &mut self,
         provider: &MetadataProvider,
         outcome: Result<http::Response<Bytes>, E>,
-        now: SystemTime,
+        local: SystemTime,
         seed: u64,
     ) -> Step<O::Output, E> {
+        let now = self.corrected(local);
         let (path, error) = if self.phase == Phase::MetadataToken {
             let result = match outcome {
                 Ok(response) => provider.issue_token().parse(response).map_err(Error::into_transport),
@@ -230,13 +459,13 @@ impl<O: Operation + ?Sized> Call<'_, O> {
                 Ok(reply) => {
                     provider.store_token(&reply.value, now);
                     self.token_attempts = 0;
-                    return self.next(now);
+                    return self.next_step(local);
                 }
                 // No token API (an older metadata service): read the keys without one.
                 Err(e) if e.status().is_some_and(|s| matches!(s.as_u16(), 404 | 405)) => {
                     provider.store_no_token(now);
                     self.token_attempts = 0;
-                    return self.next(now);
+                    return self.next_step(local);
                 }
                 Err(e) => (TOKEN_PATH, e),
             }
@@ -252,21 +481,25 @@ impl<O: Operation + ?Sized> Call<'_, O> {
                     if provider.current(now).is_none() {
                         return Step::Done(Err(Error::Call(CallError::ExpiredTemporaryCredentials)));
                     }
-                    return self.next(now);
+                    return self.next_step(local);
                 }
                 // The session token was refused (expired, revoked): get one and read again, once.
                 Err(e) if e.status().is_some_and(|s| s.as_u16() == 401) && !self.session_renewed => {
                     provider.drop_session();
                     self.session_renewed = true;
                     self.token_attempts = 0;
-                    return self.next(now);
+                    return self.next_step(local);
                 }
                 Err(e) => (SECURITY_KEY_PATH, e),
             }
         };
-        match self.config.retry().decide(self.token_attempts, Idempotency::Idempotent, &error, seed) {
-            RetryDecision::RetryAfter(wait) => Step::Sleep(wait),
-            RetryDecision::Stop => Step::Done(Err(Error::Call(CallError::Metadata {
+        let decision = self.config.retry().decide(self.token_attempts, Idempotency::Idempotent, &error, seed);
+        match self.admit(decision, &error, local) {
+            Some(wait) => {
+                self.trace.waiting(wait);
+                Step::Sleep(wait)
+            }
+            None => Step::Done(Err(Error::Call(CallError::Metadata {
                 url: provider.url(path),
                 status: error.status().map(|s| s.as_u16()),
                 reason: error.to_string(),
@@ -309,13 +542,26 @@ pub fn execute_blocking<T, O>(
     transport: &T,
     op: &O,
     clock: impl Fn() -> SystemTime,
+    sleep: impl FnMut(Duration),
+) -> Result<Reply<O::Output>, Error<T::Error>>
+where
+    T: SyncTransport + ?Sized,
+    O: Operation + ?Sized,
+{
+    drive_blocking(Call::new(config, op), transport, clock, sleep)
+}
+
+/// Drives `call` to its end over a blocking transport.
+pub(crate) fn drive_blocking<T, O>(
+    mut call: Call<'_, O>,
+    transport: &T,
+    clock: impl Fn() -> SystemTime,
     mut sleep: impl FnMut(Duration),
 ) -> Result<Reply<O::Output>, Error<T::Error>>
 where
     T: SyncTransport + ?Sized,
     O: Operation + ?Sized,
 {
-    let mut call = Call::new(config, op);
     let mut step = call.next(clock());
     loop {
         step = match step {
@@ -349,7 +595,22 @@ where
     S: Fn(Duration) -> F,
     F: Future<Output = ()>,
 {
-    let mut call = Call::new(config, op);
+    drive_async(Call::new(config, op), transport, clock, sleep).await
+}
+
+/// Drives `call` to its end over an async transport.
+pub(crate) async fn drive_async<T, O, S, F>(
+    mut call: Call<'_, O>,
+    transport: &T,
+    clock: impl Fn() -> SystemTime,
+    sleep: S,
+) -> Result<Reply<O::Output>, Error<T::Error>>
+where
+    T: AsyncTransport + ?Sized,
+    O: Operation + ?Sized,
+    S: Fn(Duration) -> F,
+    F: Future<Output = ()>,
+{
     let mut step = call.next(clock());
     loop {
         step = match step {

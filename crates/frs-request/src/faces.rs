@@ -4,8 +4,8 @@ use std::borrow::Cow;
 
 use frs_types::models::faces::{DeleteFacesResponse, FacesResponse, UpdateFaceResponse};
 use frs_types::{
-    ExternalFields, ExternalImageId, FaceId, FaceSelector, FaceSetName, FieldName, FieldValue, Filter, Image,
-    Problem, ValidationError,
+    ErrorCode, ExternalFields, ExternalImageId, FaceId, FaceSelector, FaceSetName, FieldName, FieldValue,
+    Filter, Image, Problem, ValidationError,
 };
 use http::Method;
 use serde_json::json;
@@ -92,6 +92,20 @@ impl Operation for DeleteFaces {
     }
 
     json_answer!();
+
+    fn gone_after_lost_answer(&self, code: &ErrorCode) -> Option<DeleteFacesResponse> {
+        gone(&self.face_set, code)
+    }
+}
+
+/// What a delete reports when its retry found nothing after a lost answer: the set, no count.
+fn gone(face_set: &FaceSetName, code: &ErrorCode) -> Option<DeleteFacesResponse> {
+    matches!(code, ErrorCode::FieldNotFound | ErrorCode::FaceIdNotFound | ErrorCode::NoDataMatched).then(
+        || DeleteFacesResponse {
+            face_set_name: Some(face_set.as_str().to_owned()),
+            ..DeleteFacesResponse::default()
+        },
+    )
 }
 
 /// The most faces a listing can reach: `offset + limit` may not exceed it.
@@ -329,4 +343,8 @@ impl Operation for BatchDeleteFaces {
     }
 
     json_answer!();
+
+    fn gone_after_lost_answer(&self, code: &ErrorCode) -> Option<DeleteFacesResponse> {
+        gone(&self.face_set, code)
+    }
 }

@@ -120,6 +120,7 @@ impl Operation for IssueUserToken {
             value: IssuedToken { token: Secret::new(token), expires_at, info },
             status: parts.status,
             request_id: header_text(&parts.headers, "x-request-id"),
+            outcome: crate::response::Outcome::Answered,
         })
     }
 }

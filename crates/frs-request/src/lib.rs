@@ -63,9 +63,11 @@ pub mod sdk_date;
 pub mod search;
 mod secret;
 pub mod server;
+mod shared;
 pub mod sign;
 mod sign_error;
 mod spec;
+mod trace;
 mod transport;
 
 pub use body::Body;
@@ -78,9 +80,10 @@ pub use error::{
 };
 pub use execute::{Call, Step, execute_async, execute_blocking};
 pub use operation::Operation;
-pub use response::{Reply, decode_json};
-pub use retry::{Idempotency, RetryDecision, RetryPolicy};
+pub use response::{Outcome, Reply, decode_json};
+pub use retry::{Idempotency, Jitter, RetryBudget, RetryDecision, RetryPolicy};
 pub use secret::Secret;
+pub use shared::{RateLimit, SharedState};
 pub use spec::{ApiVersion, AuthMode, RequestSpec, Service};
 pub use transport::{
     AsyncTransport, BoxSendFuture, DynAsyncTransport, SharedAsyncTransport, SyncTransport, TransportLimits,

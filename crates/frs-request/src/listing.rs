@@ -49,7 +49,7 @@ enum State<E> {
 /// let ListingStep::Fetch(first) = listing.next_step() else { panic!() }; // offset 0, limit 100
 /// # let _ = first;
 /// let page: FacesResponse = serde_json::from_str(r#"{"faces": [{"face_id": "a1b2c3d4"}]}"#)?;
-/// listing.receive(Ok(Reply { value: page, status: http::StatusCode::OK, request_id: None }));
+/// listing.receive(Ok(Reply { value: page, status: http::StatusCode::OK, request_id: None, outcome: Default::default() }));
 /// assert!(matches!(listing.next_step(), ListingStep::Face(_)));
 /// assert!(matches!(listing.next_step(), ListingStep::Done)); // a short page: the end
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -137,7 +137,12 @@ fn opaque(parts: &http::response::Parts, reason: &str) -> Error<Infallible> {
 }
 
 fn reply<T>(value: T, parts: &http::response::Parts) -> Reply<T> {
-    Reply { value, status: parts.status, request_id: header_text(&parts.headers, "x-request-id") }
+    Reply {
+        value,
+        status: parts.status,
+        request_id: header_text(&parts.headers, "x-request-id"),
+        outcome: crate::response::Outcome::Answered,
+    }
 }
 
 impl Operation for IssueMetadataToken {

@@ -10,6 +10,7 @@ use std::convert::Infallible;
 use std::time::SystemTime;
 
 use bytes::Bytes;
+use frs_types::ErrorCode;
 
 use crate::config::Config;
 use crate::error::{BuildError, Error};
@@ -55,6 +56,15 @@ pub trait Operation {
     /// [`Error::Service`] for an error answer, [`Error::Decode`] for a body that is not
     /// what the service sends.
     fn parse(&self, response: http::Response<Bytes>) -> Result<Reply<Self::Output>, Error<Infallible>>;
+
+    /// For an operation that removes things: the value to report when a retry, sent after
+    /// an attempt whose answer was lost, answers `code` — if `code` means "nothing
+    /// matched", the lost attempt removed them. The value must not invent what is unknown
+    /// (no count). `None`, the default, keeps the error.
+    fn gone_after_lost_answer(&self, code: &ErrorCode) -> Option<Self::Output> {
+        let _ = code;
+        None
+    }
 }
 
 // Here rather than in `config.rs`: it is the one method of `Config` that knows operations,

@@ -17,10 +17,30 @@ use crate::error::{DecodeError, Error, ServiceError, header_text};
 pub struct Reply<T> {
     /// The decoded body.
     pub value: T,
-    /// The HTTP status (always a 2xx).
+    /// The HTTP status (a 2xx, except for [`Outcome::GoneCountUnknown`], where it is the
+    /// status of the retry's "nothing matched" answer).
     pub status: StatusCode,
     /// The `X-Request-Id` header, if the service sent one.
     pub request_id: Option<String>,
+    /// How the call came to its value: almost always [`Outcome::Answered`].
+    pub outcome: Outcome,
+}
+
+/// How a successful call came to its value.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The service answered the request with this value.
+    #[default]
+    Answered,
+    /// A delete whose answer was lost (a timeout, a dropped connection, a 5xx), and whose
+    /// retry then answered that nothing matched (`code`: `FRS.0402`, `FRS.0403`,
+    /// `FRS.0407`): the faces are gone — the lost attempt deleted them — but how many is
+    /// unknown, so the value carries no count (`face_number` is `None`).
+    GoneCountUnknown {
+        /// The retry's "nothing matched" code.
+        code: ErrorCode,
+    },
 }
 
 impl<T> Reply<T> {
@@ -64,7 +84,12 @@ pub fn parse_json<T: DeserializeOwned>(
         return Err(error_from_parts(parts.status, &parts.headers, body));
     }
     let value = decode_json(parts.status, &parts.headers, &body).map_err(|e| Error::Decode(Box::new(e)))?;
-    Ok(Reply { value, status: parts.status, request_id: header_text(&parts.headers, "x-request-id") })
+    Ok(Reply {
+        value,
+        status: parts.status,
+        request_id: header_text(&parts.headers, "x-request-id"),
+        outcome: Outcome::Answered,
+    })
 }
 
 /// Turns a non-2xx answer into [`Error::Service`] or, when the body carries no error code

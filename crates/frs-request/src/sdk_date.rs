@@ -86,6 +86,25 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Parses an HTTP `Date` header (`Tue, 01 Dec 2026 23:41:32 GMT`, RFC 9110's IMF-fixdate),
+/// as the gateway sends it; the obsolete forms are not accepted.
+pub(crate) fn parse_http_date(text: &str) -> Option<SystemTime> {
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let mut parts = text.split_ascii_whitespace();
+    let (_weekday, day, month, year, time, zone) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || zone != "GMT" || day.len() != 2 || year.len() != 4 || time.len() != 8 {
+        return None;
+    }
+    let month = MONTHS.iter().position(|m| *m == month)? + 1;
+    let hms: String = time.split(':').collect();
+    if hms.len() != 6 || !text.is_ascii() {
+        return None;
+    }
+    parse_sdk_date(&format!("{year}{month:02}{day}T{hms}Z")).ok()
+}
+
 /// Parses IAM's and the ECS metadata service's `2024-03-16T10:20:30.123000Z` (any fraction, `Z` or `+00:00`).
 pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
     let b = text.as_bytes();
@@ -169,6 +188,21 @@ mod tests {
             let text = format_sdk_date(t).unwrap();
             prop_assert_eq!(text.len(), 16);
             prop_assert_eq!(parse_sdk_date(&text).unwrap(), t);
+        }
+    }
+
+    #[test]
+    fn http_dates() {
+        let t =
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+        assert_eq!(t, Some(Duration::from_secs(784_111_777)));
+        for bad in [
+            "",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
         }
     }
 

@@ -7,9 +7,10 @@ use frs_types::models::faces::FaceSetFace;
 use super::BlockingRuntime;
 use crate::config::Config;
 use crate::error::Error;
-use crate::execute::execute_blocking;
+use crate::execute::{Call, drive_blocking};
 use crate::listing::{FaceListing, ListingStep};
 use crate::operation::{Operation, Reply};
+use crate::shared::SharedState;
 use crate::transport::SyncTransport;
 
 /// A blocking FRS client: a [`Config`], a [`SyncTransport`] and a [`BlockingRuntime`].
@@ -22,6 +23,7 @@ pub struct BlockingClient<T, R> {
     config: Config,
     transport: T,
     runtime: R,
+    shared: SharedState,
 }
 
 impl<T: Default, R: Default> BlockingClient<T, R> {
@@ -40,10 +42,9 @@ impl<T: SyncTransport, R: BlockingRuntime> BlockingClient<T, R> {
     /// [`Error`]: bad input (nothing sent), transport failure, the service's error answer,
     /// or an answer that is not the service's.
     pub fn execute<O: Operation + ?Sized>(&self, op: &O) -> Result<Reply<O::Output>, Error<T::Error>> {
-        execute_blocking(
-            &self.config,
+        drive_blocking(
+            Call::with_shared(&self.config, op, &self.shared),
             &self.transport,
-            op,
             || self.runtime.now(),
             |wait| {
                 self.runtime.sleep(wait);

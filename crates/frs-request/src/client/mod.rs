@@ -45,7 +45,21 @@ macro_rules! shared_parts {
             /// A client over a given transport and runtime (e.g. `(clock, sleep)` closures in
             /// tests).
             pub fn with_runtime(config: Config, transport: T, runtime: R) -> Self {
-                Self { config, transport, runtime }
+                Self { config, transport, runtime, shared: SharedState::default() }
+            }
+
+            /// The same client with a client-side rate limit, shared by its clones (set
+            /// before cloning).
+            #[must_use]
+            pub fn with_rate_limit(self, limit: $crate::RateLimit) -> Self {
+                self.shared.set_rate_limit(Some(limit));
+                self
+            }
+
+            /// What the clones of this client share: the retry budget's tokens, the clock
+            /// offset learnt from the service, the rate limit in force.
+            pub fn shared(&self) -> &SharedState {
+                &self.shared
             }
 
             /// The configuration.

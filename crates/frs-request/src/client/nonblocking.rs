@@ -8,9 +8,10 @@ use futures_util::Stream;
 use super::AsyncRuntime;
 use crate::config::Config;
 use crate::error::Error;
-use crate::execute::execute_async;
+use crate::execute::{Call, drive_async};
 use crate::listing::{FaceListing, ListingStep};
 use crate::operation::{Operation, Reply};
+use crate::shared::SharedState;
 use crate::transport::{AsyncTransport, TransportLimits};
 
 /// An async FRS client: a [`Config`], an [`AsyncTransport`] and an [`AsyncRuntime`].
@@ -23,6 +24,7 @@ pub struct AsyncClient<T, R> {
     config: Config,
     transport: T,
     runtime: R,
+    shared: SharedState,
 }
 
 impl<T: TryFrom<TransportLimits>, R: Default> AsyncClient<T, R> {
@@ -48,7 +50,8 @@ impl<T: AsyncTransport, R: AsyncRuntime> AsyncClient<T, R> {
         op: &O,
     ) -> Result<Reply<O::Output>, Error<T::Error>> {
         let runtime = &self.runtime;
-        execute_async(&self.config, &self.transport, op, || runtime.now(), |wait| runtime.sleep(wait)).await
+        let call = Call::with_shared(&self.config, op, &self.shared);
+        drive_async(call, &self.transport, || runtime.now(), |wait| runtime.sleep(wait)).await
     }
 
     /// Every face of a face set, fetched `page_size` at a time as the stream is polled.
