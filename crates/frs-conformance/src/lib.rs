@@ -56,7 +56,8 @@ macro_rules! conformance_tests {
             listing_walks_every_page,
             listing_ends_with_the_error_of_a_failed_page,
             listing_reports_the_service_depth_bound_instead_of_stopping_silently,
-            keep_alive_connections_survive_many_calls
+            keep_alive_connections_survive_many_calls,
+            a_hundred_sequential_calls_use_one_connection
         );
     };
     (@each $kind:ident, $make:expr; $($check:ident),* $(,)?) => {

@@ -59,6 +59,7 @@ pub mod multipart;
 mod operation;
 pub mod response;
 mod retry;
+mod runtime;
 pub mod sdk_date;
 pub mod search;
 mod secret;
@@ -80,6 +81,7 @@ pub use execute::{Call, Step, execute_async, execute_blocking};
 pub use operation::Operation;
 pub use response::{Reply, decode_json};
 pub use retry::{Idempotency, RetryDecision, RetryPolicy};
+pub use runtime::StdRuntime;
 pub use secret::Secret;
 pub use spec::{ApiVersion, AuthMode, RequestSpec, Service};
 pub use transport::{
