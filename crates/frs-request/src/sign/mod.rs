@@ -313,7 +313,9 @@ pub fn sign(
     let canon = canonicalize(req.method, req.path, req.query, &signed, payload, &date)?;
     let mut signed_headers = String::with_capacity(signed.iter().map(|(n, _)| n.len() + 1).sum());
     push_signed_headers(&mut signed_headers, &signed);
-    let signature = hmac_hex(secret_key.expose().as_bytes(), canon.string_to_sign.as_bytes());
+    let mut mac = secret_key.hmac();
+    mac.update(canon.string_to_sign.as_bytes());
+    let signature = hex(&mac.finalize().into_bytes());
     let mut authorization = String::with_capacity(
         ALGORITHM.len() + access_key.len() + signed_headers.len() + signature.len() + 40,
     );
