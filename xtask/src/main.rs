@@ -4,6 +4,9 @@
 //! `codegen` regenerates the files derived from `docs/spec/frs-api.json`; with `--check` it
 //! writes nothing and fails with a diff when a committed file is stale. The tests of this crate
 //! run the same check, so `cargo test --workspace` catches stale files too.
+//!
+//! `bench-compare` runs `tools/bench-compare/run.sh`, which measures delete-face against a
+//! loopback nginx and the emulator and writes `docs/performance.md` (not run in CI).
 
 mod codegen;
 mod diff;
@@ -18,6 +21,9 @@ Usage: cargo xtask <task> [options]
 Tasks:
   codegen           regenerate the files derived from docs/spec/frs-api.json
   codegen --check   write nothing; exit 1 with a diff if a generated file is stale
+  bench-compare     delete-face against a loopback nginx: wrk, the official Python SDK and
+                    `frs bench`, then the emulator under wrk; writes docs/performance.md
+                    (tools/bench-compare/run.sh; needs nginx, wrk, python3 and PyPI; not in CI)
   help              print this message
 ";
 
@@ -31,6 +37,7 @@ fn main() -> ExitCode {
         }
         ["codegen"] => codegen_write(&workspace_root()),
         ["codegen", "--check"] => codegen_check(&workspace_root()),
+        ["bench-compare"] => bench_compare(&workspace_root()),
         [] => {
             eprint!("no task given\n\n{USAGE}");
             ExitCode::from(2)
@@ -38,6 +45,22 @@ fn main() -> ExitCode {
         other => {
             eprint!("unknown task or option: {}\n\n{USAGE}", other.join(" "));
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs the comparison script; its own output is the progress report.
+fn bench_compare(root: &Path) -> ExitCode {
+    let script = root.join("tools/bench-compare/run.sh");
+    match std::process::Command::new("bash").arg(&script).current_dir(root).status() {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(status) => {
+            eprintln!("bench-compare: {} failed ({status})", script.display());
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("bench-compare: cannot run {}: {e}", script.display());
+            ExitCode::FAILURE
         }
     }
 }

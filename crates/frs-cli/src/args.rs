@@ -168,6 +168,10 @@ pub(crate) enum Command {
     /// A narrated tour of the whole API against an embedded emulator.
     #[command(after_help = "Example:\n  frs demo")]
     Demo(DemoArgs),
+    /// A load generator: repeats one operation and prints the rate and latencies as JSON.
+    #[command(after_help = "Examples:\n  frs bench delete-face --requests 10000 --concurrency 8\n  \
+                            frs bench search face.jpg --face-set staff --transport async --concurrency 32")]
+    Bench(BenchArgs),
 }
 
 // ---- face sets ---------------------------------------------------------------------------
@@ -548,5 +552,72 @@ mod tests {
         assert!(parse_timeout("0").is_err());
         assert!(parse_timeout("-1").is_err());
         assert!(parse_timeout("soon").is_err());
+    }
+}
+
+/// `frs bench`: the operation, how many calls, from how many workers, over which client.
+#[derive(Debug, Args)]
+pub(crate) struct BenchArgs {
+    /// The operation to repeat.
+    #[arg(value_enum)]
+    pub(crate) operation: BenchOperation,
+    /// The image of `search` and `add-face`.
+    #[command(flatten)]
+    pub(crate) image: ImageArgs,
+    /// The face set the calls name.
+    #[arg(long, value_name = "NAME", default_value = "bench")]
+    pub(crate) face_set: String,
+    /// The external image id `delete-face` deletes and `add-face` gives.
+    #[arg(long, value_name = "ID", default_value = "bench-image")]
+    pub(crate) external_image_id: String,
+    /// How many calls to send in all.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub(crate) requests: u64,
+    /// How many calls are in flight at once (threads, or tasks with `--transport async`).
+    #[arg(long, value_name = "C", default_value_t = 1)]
+    pub(crate) concurrency: usize,
+    /// The client: `blocking` (frs_ureq, one thread per worker) or `async` (frs_reqwest on tokio).
+    #[arg(long, value_enum, default_value_t = BenchTransport::Blocking)]
+    pub(crate) transport: BenchTransport,
+}
+
+/// The operations `frs bench` can repeat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum BenchOperation {
+    /// Delete the faces of one external image id.
+    DeleteFace,
+    /// Search the face set with an image.
+    Search,
+    /// Add the faces of an image.
+    AddFace,
+}
+
+impl BenchOperation {
+    /// The name as given on the command line.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::DeleteFace => "delete-face",
+            Self::Search => "search",
+            Self::AddFace => "add-face",
+        }
+    }
+}
+
+/// The client `frs bench` drives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum BenchTransport {
+    /// `frs_ureq::Client`, one thread per worker.
+    Blocking,
+    /// `frs_reqwest::Client` on a multi-threaded tokio runtime, one task per worker.
+    Async,
+}
+
+impl BenchTransport {
+    /// The name as given on the command line.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Blocking => "blocking",
+            Self::Async => "async",
+        }
     }
 }

@@ -363,3 +363,17 @@ pub fn keep_alive_connections_survive_many_calls<S: Subject>(make: impl Fn(Confi
     let connections = emulator.connections_accepted();
     assert!((1..=4).contains(&connections), "{connections} connections for 40 calls");
 }
+
+/// A hundred sequential calls go over one TCP connection: nothing per call (a lookup, a new
+/// connection) when a pooled one exists.
+pub fn a_hundred_sequential_calls_use_one_connection<S: Subject>(
+    make: impl Fn(Config, TransportLimits) -> S,
+) {
+    let emulator = emulator();
+    let client = signed(&emulator, &make);
+    for i in 0..100 {
+        let err = client.execute(&by_image(&format!("absent-{i}"))).unwrap_err();
+        assert_eq!(err.code(), Some(&ErrorCode::FieldNotFound), "call {i}");
+    }
+    assert_eq!(emulator.connections_accepted(), 1, "connections for 100 sequential calls");
+}

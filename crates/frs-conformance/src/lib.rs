@@ -62,7 +62,8 @@ macro_rules! conformance_tests {
             a_lost_add_answer_is_never_resent,
             a_skewed_service_clock_is_corrected_after_one_retry,
             the_rate_limit_holds_over_real_http,
-            soak_of_mixed_operations_under_injected_faults
+            soak_of_mixed_operations_under_injected_faults,
+            a_hundred_sequential_calls_use_one_connection
         );
     };
     (@each $kind:ident, $make:expr; $($check:ident),* $(,)?) => {

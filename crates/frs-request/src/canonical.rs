@@ -14,13 +14,16 @@ const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove
 
 /// `E`: percent-encodes everything but the RFC 3986 unreserved characters, in upper-case hex.
 pub(crate) fn encode(s: &str) -> String {
-    utf8_percent_encode(s, ENCODE_SET).to_string()
+    // Collected, not `to_string()`: that went through `fmt` for every piece.
+    let mut out = String::with_capacity(s.len());
+    out.extend(utf8_percent_encode(s, ENCODE_SET));
+    out
 }
 
 /// Percent-decodes `s` once, leaving a `%` that is not followed by two hex digits as it is
 /// and reading invalid UTF-8 as U+FFFD (the official signer's behaviour).
 pub fn decode_lossy(s: &str) -> String {
-    String::from_utf8_lossy(&percent_decode_str(s).collect::<Vec<u8>>()).into_owned()
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 /// The canonical URI of a raw path: decode once, split on `/`, encode each piece, and end
@@ -32,7 +35,8 @@ pub(crate) fn canonical_uri(path: &str) -> Result<String, SignError> {
     if !path.starts_with('/') {
         return Err(SignError::PathNotAbsolute);
     }
-    let decoded = decode_lossy(path);
+    // Borrowed when there is nothing to decode, which is the usual case.
+    let decoded = percent_decode_str(path).decode_utf8_lossy();
     let mut out = String::with_capacity(decoded.len() + 1);
     for (i, piece) in decoded.split('/').enumerate() {
         if i > 0 {

@@ -177,7 +177,11 @@ impl Config {
     ) -> Result<http::Uri, BuildError> {
         let (endpoint, mut path) = match service {
             Service::Frs(version) => {
-                (&self.endpoint, format!("/{}/{}", version.as_str(), encode(self.project_id.as_str())))
+                let mut path = String::with_capacity(128);
+                for piece in ["/", version.as_str(), "/", &encode(self.project_id.as_str())] {
+                    path.push_str(piece);
+                }
+                (&self.endpoint, path)
             }
             Service::Iam => (&self.iam_endpoint, String::new()),
             Service::Metadata => match &self.credentials {
@@ -190,7 +194,11 @@ impl Config {
             path.push_str(&encode(segment));
         }
         let query = canonical_query_string(query);
-        let target = if query.is_empty() { path } else { format!("{path}?{query}") };
+        if !query.is_empty() {
+            path.push('?');
+            path.push_str(&query);
+        }
+        let target = path;
         http::Uri::builder()
             .scheme(endpoint.scheme().clone())
             .authority(endpoint.authority().clone())

@@ -16,7 +16,21 @@ pub fn format_sdk_date(time: SystemTime) -> Result<String, SignError> {
     if y > 9999 {
         return Err(SignError::ClockBeforeEpoch);
     }
-    Ok(format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60))
+    // Digits by hand: `format!` was a visible share of every signature.
+    let y = u64::try_from(y).map_err(|_| SignError::ClockBeforeEpoch)?;
+    let fields =
+        [(y, 4), (u64::from(m), 2), (u64::from(d), 2), (rem / 3600, 2), (rem % 3600 / 60, 2), (rem % 60, 2)];
+    let mut out = String::with_capacity(16);
+    for (i, (value, width)) in fields.into_iter().enumerate() {
+        if i == 3 {
+            out.push('T');
+        }
+        for place in (0..width).rev() {
+            out.push(char::from(b'0' + u8::try_from(value / 10u64.pow(place) % 10).unwrap_or(0)));
+        }
+    }
+    out.push('Z');
+    Ok(out)
 }
 
 /// Parses a well-formed `YYYYMMDDTHHMMSSZ` date (exactly 16 characters).

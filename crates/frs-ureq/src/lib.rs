@@ -34,13 +34,17 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-pub use frs_request::TransportLimits;
 use frs_request::media_file::{FileMedia, MediaFile, ReadMediaError};
-use frs_request::{BlockingClient, BlockingRuntime, SyncTransport, TransportError, TransportErrorKind};
+use frs_request::{BlockingClient, SyncTransport, TransportError, TransportErrorKind};
+pub use frs_request::{StdRuntime, TransportLimits};
 use frs_types::{Image, Video};
+use http::uri::{Authority, Scheme, Uri};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs as Addrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 /// A blocking FRS client over ureq: [`frs_request::BlockingClient`] with a
 /// [`UreqTransport`] and the thread's clock and sleep. `Client::new(config)`,
@@ -53,19 +57,6 @@ pub type Faces<'a> = frs_request::client::Faces<'a, UreqTransport, StdRuntime>;
 
 /// The error of a call made with this crate.
 pub type Error = frs_request::Error<UreqError>;
-
-/// The runtime of a blocking client: the system clock and `std::thread::sleep`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct StdRuntime;
-
-impl BlockingRuntime for StdRuntime {
-    fn now(&self) -> SystemTime {
-        SystemTime::now()
-    }
-    fn sleep(&self, wait: Duration) {
-        std::thread::sleep(wait);
-    }
-}
 
 /// A failure of the HTTP exchange itself (the service's error answers are
 /// [`frs_request::Error::Service`], not this).
@@ -82,14 +73,13 @@ impl UreqError {
 
 impl TransportError for UreqError {
     fn kind(&self) -> TransportErrorKind {
-        use ureq::Error as E;
+        use {TransportErrorKind as K, ureq::Error as E, ureq::Timeout as T};
         match &self.0 {
-            E::ConnectionFailed | E::HostNotFound => TransportErrorKind::Connect,
-            E::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => TransportErrorKind::Connect,
-            E::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => TransportErrorKind::Connect,
-            E::Timeout(_) => TransportErrorKind::Timeout,
-            E::BodyExceedsLimit(_) => TransportErrorKind::BodyTooLarge,
-            _ => TransportErrorKind::Other,
+            E::ConnectionFailed | E::HostNotFound | E::Timeout(T::Resolve | T::Connect) => K::Connect,
+            E::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => K::Connect,
+            E::Timeout(_) => K::Timeout,
+            E::BodyExceedsLimit(_) => K::BodyTooLarge,
+            _ => K::Other,
         }
     }
 }
@@ -103,9 +93,11 @@ pub struct UreqTransport {
 }
 
 impl UreqTransport {
-    /// A transport with a new agent.
+    /// A transport with a new agent, which resolves each host once a minute rather than on
+    /// every call.
     pub fn new(limits: TransportLimits) -> Self {
-        Self::with_agent(ureq::Agent::new_with_defaults(), limits)
+        let (config, resolver) = (ureq::config::Config::default(), CachedResolver::default());
+        Self::with_agent(ureq::Agent::with_parts(config, DefaultConnector::new(), resolver), limits)
     }
 
     /// A transport over a caller-built agent (for a proxy, custom TLS roots, a shared
@@ -141,6 +133,25 @@ impl SyncTransport for UreqTransport {
     }
 }
 
+/// ureq resolves the host before it looks in its pool, so every call paid a lookup (and, with
+/// a timeout set, a thread to enforce it) even over a pooled connection: this resolves the
+/// last host once a minute. One entry, as a client talks to one endpoint (and now and then IAM).
+#[derive(Debug, Default)]
+struct CachedResolver(Mutex<Option<(Host, Instant, Addrs)>>);
+type Host = (Option<Scheme>, Option<Authority>);
+
+impl Resolver for CachedResolver {
+    fn resolve(&self, uri: &Uri, cfg: &ureq::config::Config, t: NextTimeout) -> Result<Addrs, ureq::Error> {
+        let key = (uri.scheme().cloned(), uri.authority().cloned());
+        // Held across the lookup: threads wanting the same host wait for it instead of repeating it.
+        let mut cache = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if !cache.as_ref().is_some_and(|(k, at, _)| *k == key && at.elapsed() < Duration::from_secs(60)) {
+            *cache = Some((key, Instant::now(), DefaultResolver::default().resolve(uri, cfg, t)?));
+        }
+        cache.as_ref().map(|(.., addrs)| addrs.clone()).ok_or(ureq::Error::HostNotFound)
+    }
+}
+
 /// Reads an image file and checks it (format by magic bytes, size) — the size before the
 /// file is read.
 ///
@@ -161,6 +172,5 @@ pub fn read_video(path: impl AsRef<Path>) -> Result<Video, ReadMediaError> {
 
 fn read<M: FileMedia>(path: &Path) -> Result<M, ReadMediaError> {
     let file = MediaFile::new(path);
-    file.check_len(std::fs::metadata(path).map(|m| m.len()))?;
-    file.finish(std::fs::read(path))
+    file.check_len(std::fs::metadata(path).map(|m| m.len())).and_then(|()| file.finish(std::fs::read(path)))
 }

@@ -3,6 +3,7 @@
 //! input fails with exit code 2 before any configuration is read or anything is sent —
 //! then runs it and prints the answer.
 
+mod bench;
 mod config;
 mod detection;
 mod face_sets;
@@ -43,6 +44,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
             crate::output::write_out(&String::from_utf8_lossy(&out))?;
         }
         Command::Demo(args) => crate::demo::run(&args)?,
+        Command::Bench(args) => bench::run(&args, global)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -33,7 +33,6 @@
 pub mod input;
 
 use std::fmt;
-use std::fmt::Write as _;
 use std::time::SystemTime;
 
 use bytes::Bytes;
@@ -138,12 +137,19 @@ fn sha256_hex(data: &[u8]) -> String {
     hex(&Sha256::digest(data))
 }
 
+/// Lower-case hex by table: `write!("{b:02x}")` per byte was a large share of a signature.
 fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
+    push_hex(&mut s, bytes);
     s
+}
+
+fn push_hex(s: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
 }
 
 pub(crate) fn hmac_hex(key: &[u8], message: &[u8]) -> String {
@@ -178,8 +184,16 @@ pub(crate) fn canonicalize(
 ) -> Result<Canonical, SignError> {
     let canonical_uri = canonical_uri(path)?;
     let canonical_query_string = canonical_query_string(query);
-    let mut creq = String::with_capacity(256);
-    creq.push_str(&method.to_ascii_uppercase());
+    let headers_len: usize = signed.iter().map(|(n, v)| n.len() + v.len() + 3).sum();
+    let mut creq = String::with_capacity(
+        method.len()
+            + canonical_uri.len()
+            + canonical_query_string.len()
+            + headers_len
+            + payload_hash.len()
+            + 8,
+    );
+    creq.extend(method.chars().map(|c| c.to_ascii_uppercase()));
     creq.push('\n');
     creq.push_str(&canonical_uri);
     creq.push('\n');
@@ -192,11 +206,15 @@ pub(crate) fn canonicalize(
         creq.push('\n');
     }
     creq.push('\n');
-    let names: Vec<&str> = signed.iter().map(|(n, _)| n.as_str()).collect();
-    creq.push_str(&names.join(";"));
+    push_signed_headers(&mut creq, signed);
     creq.push('\n');
     creq.push_str(&payload_hash);
-    let string_to_sign = format!("{ALGORITHM}\n{date}\n{}", sha256_hex(creq.as_bytes()));
+    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + date.len() + 66);
+    string_to_sign.push_str(ALGORITHM);
+    string_to_sign.push('\n');
+    string_to_sign.push_str(date);
+    string_to_sign.push('\n');
+    push_hex(&mut string_to_sign, &Sha256::digest(creq.as_bytes()));
     Ok(Canonical {
         canonical_request: creq,
         string_to_sign,
@@ -204,6 +222,16 @@ pub(crate) fn canonicalize(
         canonical_query_string,
         payload_hash,
     })
+}
+
+/// The signed header names, lower-case, joined by `;`.
+fn push_signed_headers(out: &mut String, signed: &[(String, &str)]) {
+    for (i, (name, _)) in signed.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(name);
+    }
 }
 
 pub(crate) fn payload_hash(body: &[u8], headers: &[(String, String)]) -> String {
@@ -260,10 +288,11 @@ pub fn sign(
     }
     let mut lower: Vec<String> = headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
     {
-        let mut seen = lower.clone();
+        // Sorted references: the smallest duplicate is reported, as before.
+        let mut seen: Vec<&str> = lower.iter().map(String::as_str).collect();
         seen.sort_unstable();
         if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
-            return Err(SignError::DuplicateHeader { name: w[0].clone() });
+            return Err(SignError::DuplicateHeader { name: w[0].to_owned() });
         }
     }
     for (_, v) in &mut headers {
@@ -282,18 +311,28 @@ pub fn sign(
 
     let payload = payload_hash(req.body, &headers);
     let canon = canonicalize(req.method, req.path, req.query, &signed, payload, &date)?;
-    let signed_headers = signed.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(";");
-    let signature = hmac_hex(secret_key.expose().as_bytes(), canon.string_to_sign.as_bytes());
-    let authorization =
-        format!("{ALGORITHM} Access={access_key}, SignedHeaders={signed_headers}, Signature={signature}");
+    let mut signed_headers = String::with_capacity(signed.iter().map(|(n, _)| n.len() + 1).sum());
+    push_signed_headers(&mut signed_headers, &signed);
+    let mut mac = secret_key.hmac();
+    mac.update(canon.string_to_sign.as_bytes());
+    let signature = hex(&mac.finalize().into_bytes());
+    let mut authorization = String::with_capacity(
+        ALGORITHM.len() + access_key.len() + signed_headers.len() + signature.len() + 40,
+    );
+    for piece in
+        [ALGORITHM, " Access=", access_key, ", SignedHeaders=", &signed_headers, ", Signature=", &signature]
+    {
+        authorization.push_str(piece);
+    }
     headers.retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
     headers.push(("Authorization".into(), authorization));
 
-    let request_uri = if canon.canonical_query_string.is_empty() {
-        req.path.to_owned()
-    } else {
-        format!("{}?{}", req.path, canon.canonical_query_string)
-    };
+    let mut request_uri = String::with_capacity(req.path.len() + 1 + canon.canonical_query_string.len());
+    request_uri.push_str(req.path);
+    if !canon.canonical_query_string.is_empty() {
+        request_uri.push('?');
+        request_uri.push_str(&canon.canonical_query_string);
+    }
     Ok(SignedRequest {
         canonical_request: canon.canonical_request,
         string_to_sign: canon.string_to_sign,
@@ -369,8 +408,11 @@ pub fn sign_http_request(
     }
     *req.headers_mut() = map;
 
-    let mut parts = req.uri().clone().into_parts();
-    parts.path_and_query = Some(signed.request_uri.parse().map_err(|_| SignError::InvalidUri)?);
-    *req.uri_mut() = http::Uri::from_parts(parts).map_err(|_| SignError::InvalidUri)?;
+    // The core's own URIs already carry the canonical query: no new URI to parse then.
+    if req.uri().path_and_query().map(http::uri::PathAndQuery::as_str) != Some(signed.request_uri.as_str()) {
+        let mut parts = req.uri().clone().into_parts();
+        parts.path_and_query = Some(signed.request_uri.parse().map_err(|_| SignError::InvalidUri)?);
+        *req.uri_mut() = http::Uri::from_parts(parts).map_err(|_| SignError::InvalidUri)?;
+    }
     Ok(signed)
 }
