@@ -10,6 +10,13 @@ use serde_json::{Map, Value};
 use crate::filter::{Filter, FilterExpr, FilterField, RangeBound, numeric_text};
 use crate::ids::{FieldValue, FieldValueKind};
 
+/// The number a filter term's value means, as [`filter_matches`] compares it: `Some` for a
+/// number literal (also an integer beyond 64 bits), `None` for booleans and words. A server
+/// that compiles filters its own way reads numbers through this, so both agree.
+pub fn filter_number(value: &FieldValue) -> Option<f64> {
+    numeric_text(value)
+}
+
 /// Whether one face satisfies `filter`: `external_image_id` is the face's image id and
 /// `fields` its `external_fields`.
 ///

@@ -6,7 +6,7 @@
 //! together).
 
 use frs_types::filter::{FilterExpr, FilterField, RangeBound};
-use frs_types::{FieldValue, FieldValueKind, Filter};
+use frs_types::{FieldValueKind, Filter};
 use serde_json::Value;
 
 use super::face_set::{FaceSet, Slot};
@@ -49,20 +49,6 @@ pub(crate) enum Bound {
     Exclusive(f64),
 }
 
-/// The value of a number literal (as `frs_types` reads a term's number).
-fn numeric_text(value: &FieldValue) -> Option<f64> {
-    let text = value.as_str();
-    let numeric = match value.kind() {
-        FieldValueKind::Integer | FieldValueKind::Number => true,
-        // Integer literals beyond 64 bits are classified as strings by `FieldValue`.
-        _ => {
-            let digits = text.strip_prefix('-').unwrap_or(text);
-            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-        }
-    };
-    if numeric { text.parse::<f64>().ok().filter(|x| x.is_finite()) } else { None }
-}
-
 fn bound(b: &RangeBound) -> Bound {
     match b {
         RangeBound::Unbounded => Bound::Unbounded,
@@ -83,7 +69,7 @@ impl Compiled {
                 term: TermValue {
                     text: value.as_str().to_owned(),
                     boolean: (value.kind() == FieldValueKind::Boolean).then(|| value.as_str() == "true"),
-                    number: numeric_text(value),
+                    number: frs_types::server::filter_number(value),
                 },
             },
             FilterExpr::Range { field: FilterField::ExternalImageId, .. } => Self::Nothing,
