@@ -238,12 +238,15 @@ pub fn throttled_request_is_retried_after_retry_after<S: Subject>(
 ) {
     let emulator = emulator();
     let throttled = r#"{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached","request_id":"r1"}"#;
-    emulator.inject(Fault::json(429, throttled), 1);
+    emulator.inject(Fault::json(429, throttled).with_header("Retry-After", "1"), 1);
     let signed = Credentials::access_key(AK, SK);
     let client = make(config(&emulator, signed, fast_retries()), TransportLimits::default());
+    let start = std::time::Instant::now();
     let reply = client.execute(&by_image("img-2")).unwrap();
     assert_eq!(reply.face_number, Some(1));
     assert_eq!(emulator.requests().len(), 2);
+    // The service's wait, not the policy's 10 ms backoff (a lower bound: behaviour, not speed).
+    assert!(start.elapsed() >= Duration::from_millis(950), "waited only {:?}", start.elapsed());
 }
 
 pub fn body_over_the_cap_is_not_read<S: Subject>(make: impl Fn(Config, TransportLimits) -> S) {

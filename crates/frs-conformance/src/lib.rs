@@ -60,6 +60,7 @@ macro_rules! conformance_tests {
             keep_alive_connections_survive_many_calls,
             a_lost_delete_answer_reports_the_faces_gone,
             a_lost_add_answer_is_never_resent,
+            a_lost_add_answer_is_checked_before_resending_when_opted_in,
             a_skewed_service_clock_is_corrected_after_one_retry,
             the_rate_limit_holds_over_real_http,
             soak_of_mixed_operations_under_injected_faults,

@@ -300,11 +300,22 @@ pub(crate) fn read_dump(config: &crate::EmulatorConfig, bytes: &[u8]) -> Result<
 
 /// Arms the faults of a `POST /__emulator/faults` request.
 fn arm(shared: &Shared, request: FaultRequest) -> Result<(), String> {
-    let check = |fault: &Fault| match fault.status() {
-        Some(status) if !(200..=599).contains(&status) => {
-            Err(format!("fault: status {status} is not an HTTP status from 200 to 599"))
+    let check = |fault: &Fault| {
+        if let Fault::Respond { headers, .. } = fault {
+            for (name, value) in headers {
+                if http::HeaderName::from_bytes(name.as_bytes()).is_err()
+                    || http::HeaderValue::from_str(value).is_err()
+                {
+                    return Err(format!("fault: header {name:?} is not a valid HTTP header"));
+                }
+            }
         }
-        _ => Ok(()),
+        match fault.status() {
+            Some(status) if !(200..=599).contains(&status) => {
+                Err(format!("fault: status {status} is not an HTTP status from 200 to 599"))
+            }
+            _ => Ok(()),
+        }
     };
     let mut faults = shared.faults.lock().unwrap_or_else(PoisonError::into_inner);
     match (request.fault, request.sequence, request.times, request.probability) {

@@ -29,6 +29,10 @@ pub enum Fault {
         /// The body.
         #[serde(with = "text_bytes", default)]
         body: Vec<u8>,
+        /// Further headers, such as `Retry-After` (`[["Retry-After", "2"]]` in the admin
+        /// API's JSON).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        headers: Vec<(String, String)>,
     },
     /// Wait this long, then serve the request normally.
     Delay {
@@ -88,12 +92,32 @@ mod text_bytes {
 impl Fault {
     /// An HTML error page such as a proxy in front of the service sends.
     pub fn html(status: u16, html: &str) -> Self {
-        Self::Respond { status, content_type: "text/html".into(), body: html.as_bytes().to_vec() }
+        Self::Respond {
+            status,
+            content_type: "text/html".into(),
+            body: html.as_bytes().to_vec(),
+            headers: Vec::new(),
+        }
     }
 
     /// A JSON answer with the given status.
     pub fn json(status: u16, json: &str) -> Self {
-        Self::Respond { status, content_type: default_content_type(), body: json.as_bytes().to_vec() }
+        Self::Respond {
+            status,
+            content_type: default_content_type(),
+            body: json.as_bytes().to_vec(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// The same answer with one more header (`Retry-After`, say); other faults are kept as
+    /// they are.
+    #[must_use]
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let Self::Respond { headers, .. } = &mut self {
+            headers.push((name.to_owned(), value.to_owned()));
+        }
+        self
     }
 
     /// A delay before the request is served.

@@ -305,7 +305,7 @@ async fn handle(shared: Arc<Shared>, connection: Connection, req: Request<Body>)
     let fault = shared.faults.lock().unwrap_or_else(PoisonError::into_inner).next_for(&target);
     let lose_answer = fault == Some(Fault::LoseAnswer);
     match fault {
-        Some(Fault::Respond { status, content_type, body }) => {
+        Some(Fault::Respond { status, content_type, body, headers }) => {
             // A status outside 200-599 (possible only from Rust: the admin API refuses it)
             // becomes 502.
             let status = StatusCode::from_u16(status)
@@ -318,6 +318,15 @@ async fn handle(shared: Arc<Shared>, connection: Connection, req: Request<Body>)
             *resp.status_mut() = status;
             if let Ok(v) = HeaderValue::from_str(&content_type) {
                 resp.headers_mut().insert("content-type", v);
+            }
+            for (name, value) in headers {
+                // Checked when the fault was set through the admin API; from Rust a name or
+                // value that is not HTTP is skipped.
+                if let (Ok(name), Ok(value)) =
+                    (http::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value))
+                {
+                    resp.headers_mut().append(name, value);
+                }
             }
             return resp;
         }

@@ -198,6 +198,15 @@ pub enum CallError {
         /// The bound.
         max: u32,
     },
+    /// An add's answer was lost (a timeout, a dropped connection, a 5xx) and the check that
+    /// would allow a resend could not tell whether it landed: the face set may or may not
+    /// hold its faces. Nothing was resent; look for the `external_image_id` before adding
+    /// again.
+    #[error("the add's answer was lost and the check could not tell whether it landed: {reason}")]
+    AddOutcomeUnknown {
+        /// Why the check could not tell (the check's own error), never a secret.
+        reason: String,
+    },
 }
 
 /// An error answer of the service or of the API gateway in front of it.

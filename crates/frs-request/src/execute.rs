@@ -24,6 +24,7 @@ use crate::operation::{Idempotency, Operation, Reply};
 use crate::response::Outcome;
 use crate::retry::RetryDecision;
 use crate::sdk_date::parse_http_date;
+use crate::search::SearchFaces;
 use crate::shared::SharedState;
 use crate::spec::AuthMode;
 use crate::trace::CallTrace;
@@ -51,6 +52,8 @@ enum Phase {
     /// Temporary keys from the ECS metadata service.
     MetadataKey,
     Operation,
+    /// The search that tells whether an add whose answer was lost landed.
+    Check,
 }
 
 /// The state of one call across its attempts.
@@ -89,6 +92,8 @@ pub struct Call<'a, O: ?Sized> {
     /// Whether an earlier attempt of the operation may have acted without its answer
     /// arriving (a timeout, a dropped connection, a 5xx).
     answer_lost: bool,
+    /// The check to send before resending an add whose answer was lost.
+    checking: Option<SearchFaces>,
     trace: CallTrace,
 }
 
@@ -122,6 +127,7 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
             skew_corrected: false,
             last_cost: 0,
             answer_lost: false,
+            checking: None,
             trace: CallTrace::new(O::NAME),
         }
     }
@@ -193,6 +199,12 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
             }
             _ => {}
         }
+        if let Some(check) = &self.checking {
+            self.phase = Phase::Check;
+            self.signed_at = Some(now);
+            let built = check.to_request(self.config, now);
+            return self.send(built, now);
+        }
         self.phase = Phase::Operation;
         self.attempts += 1;
         self.signed_at = Some(now);
@@ -218,6 +230,7 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
                     Phase::MetadataToken => ("MetadataToken", self.token_attempts),
                     Phase::MetadataKey => ("GetSecurityKey", self.token_attempts),
                     Phase::Operation => (O::NAME, self.attempts),
+                    Phase::Check => ("SearchFace (did the lost add land?)", self.attempts),
                 };
                 self.trace.sent(what, attempt, now);
                 Step::Send(request)
@@ -276,6 +289,9 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
                     self.retry_or_stop(decision, error, local)
                 }
             };
+        }
+        if self.phase == Phase::Check {
+            return self.record_check(outcome, local);
         }
         let server_date = outcome
             .as_ref()
@@ -341,8 +357,56 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
                 return self.next_step(local);
             }
         }
+        if retry.resend_adds_after_check
+            && self.op.idempotency() == Idempotency::NotIdempotent
+            && outcome_unknown(&error)
+            && let Some(check) = self.op.landed_check()
+        {
+            // Opted in: wait as for any retry, then look for the faces before resending.
+            let decision = retry.decide(self.attempts, Idempotency::Idempotent, &error, seed);
+            self.checking = Some(check);
+            return self.retry_or_stop(decision, error, local);
+        }
         let decision = retry.decide(self.attempts, self.op.idempotency(), &error, seed);
         self.retry_or_stop(decision, error, local)
+    }
+
+    /// Records the answer to the check of a lost add: its faces found end the call, none
+    /// found resends the add, and a check that failed leaves the outcome unknown.
+    fn record_check<E: TransportError>(
+        &mut self,
+        outcome: Result<http::Response<Bytes>, E>,
+        local: SystemTime,
+    ) -> Step<O::Output, E> {
+        let checked = match (self.checking.take(), outcome) {
+            (Some(check), Ok(response)) => check.parse(response).map_err(|e| e.to_string()),
+            (_, Err(e)) => Err(e.to_string()),
+            (None, Ok(_)) => Err("no check was under way".to_owned()),
+        };
+        let reply = match checked {
+            Ok(reply) => reply,
+            Err(reason) => return Step::Done(Err(Error::Call(CallError::AddOutcomeUnknown { reason }))),
+        };
+        let hits = reply.value.faces.unwrap_or_default();
+        if hits.is_empty() {
+            // The lost attempt did not land: resend (the backoff was waited before the check).
+            return self.next_step(local);
+        }
+        match self.op.landed(hits) {
+            Some(value) => {
+                self.succeeded();
+                Step::Done(Ok(Reply {
+                    value,
+                    status: reply.status,
+                    request_id: reply.request_id,
+                    outcome: Outcome::FoundAfterLostAnswer,
+                }))
+            }
+            None => Step::Done(Err(Error::Call(CallError::AddOutcomeUnknown {
+                reason: "faces with its external_image_id were found, but the operation cannot report them"
+                    .to_owned(),
+            }))),
+        }
     }
 
     /// Follows the policy's decision unless the whole-call deadline or the retry budget

@@ -2,10 +2,11 @@
 
 use std::borrow::Cow;
 
-use frs_types::models::faces::{DeleteFacesResponse, FacesResponse, UpdateFaceResponse};
+use frs_types::models::faces::{DeleteFacesResponse, FaceSetFace, FacesResponse, UpdateFaceResponse};
+use frs_types::models::search::SearchFace;
 use frs_types::{
     ErrorCode, ExternalFields, ExternalImageId, FaceId, FaceSelector, FaceSetName, FieldName, FieldValue,
-    Filter, Image, Problem, ValidationError,
+    Filter, FilterField, Image, Problem, ValidationError,
 };
 use http::Method;
 use serde_json::json;
@@ -13,6 +14,7 @@ use serde_json::json;
 use crate::error::BuildError;
 use crate::form::Form;
 use crate::operation::{ApiVersion, Idempotency, Operation, RequestSpec, json_answer};
+use crate::search::SearchFaces;
 
 fn faces_path(face_set: &FaceSetName) -> Vec<Cow<'static, str>> {
     vec![Cow::Borrowed("face-sets"), Cow::Owned(face_set.as_str().to_owned()), Cow::Borrowed("faces")]
@@ -308,6 +310,38 @@ impl Operation for AddFaces {
     }
 
     json_answer!();
+
+    /// The same image searched among the faces with the add's `external_image_id`, every
+    /// similarity accepted: a hit means the faces are there. Without an id (the service
+    /// would have made one up) there is nothing to look for.
+    fn landed_check(&self) -> Option<SearchFaces> {
+        let id = self.external_image_id.as_ref()?;
+        let value = FieldValue::new(id.as_str()).ok()?;
+        let search = SearchFaces::by_image(self.face_set.clone(), self.image.clone())
+            .filter(Filter::term(FilterField::ExternalImageId, value))
+            .threshold(0.0)
+            .ok()?
+            .top_n(1000)
+            .ok()?;
+        Some(search)
+    }
+
+    fn landed(&self, hits: Vec<SearchFace>) -> Option<FacesResponse> {
+        let faces = hits
+            .into_iter()
+            .map(|hit| FaceSetFace {
+                bounding_box: hit.bounding_box,
+                face_id: hit.face_id,
+                external_image_id: hit.external_image_id,
+                external_fields: hit.external_fields,
+            })
+            .collect();
+        Some(FacesResponse {
+            face_set_id: None,
+            face_set_name: Some(self.face_set.as_str().to_owned()),
+            faces: Some(faces),
+        })
+    }
 }
 
 /// Deletes every face matching a filter:

@@ -11,9 +11,11 @@ use std::time::SystemTime;
 
 use bytes::Bytes;
 use frs_types::ErrorCode;
+use frs_types::models::search::SearchFace;
 
 use crate::config::Config;
 use crate::error::{BuildError, Error};
+use crate::search::SearchFaces;
 
 pub(crate) use crate::body::Body;
 pub(crate) use crate::response::{Reply, decode_json};
@@ -63,6 +65,22 @@ pub trait Operation {
     /// (no count). `None`, the default, keeps the error.
     fn gone_after_lost_answer(&self, code: &ErrorCode) -> Option<Self::Output> {
         let _ = code;
+        None
+    }
+
+    /// For an operation that is not idempotent but whose effect can be looked for: the
+    /// search that tells whether an attempt whose answer was lost landed (used only when
+    /// [`RetryPolicy::resend_adds_after_check`](crate::RetryPolicy::resend_adds_after_check)
+    /// is on). `None`, the default, means it cannot be checked and is never resent.
+    fn landed_check(&self) -> Option<SearchFaces> {
+        None
+    }
+
+    /// The value to report when [`Operation::landed_check`] found `hits` (never empty): the
+    /// lost attempt landed, and these are its faces. `None`, the default, leaves the
+    /// outcome unknown.
+    fn landed(&self, hits: Vec<SearchFace>) -> Option<Self::Output> {
+        let _ = hits;
         None
     }
 }

@@ -41,6 +41,11 @@ pub enum Outcome {
         /// The retry's "nothing matched" code.
         code: ErrorCode,
     },
+    /// An add whose answer was lost, found landed by the check that precedes a resend
+    /// ([`RetryPolicy::resend_adds_after_check`](crate::RetryPolicy::resend_adds_after_check)):
+    /// the value lists the faces the set holds under the add's `external_image_id`, as the
+    /// check's search returned them, and the add was not sent again.
+    FoundAfterLostAnswer,
 }
 
 impl<T> Reply<T> {

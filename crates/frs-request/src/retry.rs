@@ -87,6 +87,22 @@ pub struct RetryPolicy {
     pub call_timeout: Option<Duration>,
     /// The retry budget shared by the clones of a client; `None` turns it off.
     pub budget: Option<RetryBudget>,
+    /// Whether an add whose outcome is unknown (a lost answer, a timeout, a 5xx) may be
+    /// resent after a check (off by default: such adds are never resent).
+    ///
+    /// When on, the client first searches the face set with the same image, filtered by the
+    /// add's `external_image_id`: if faces with that id are there, the first attempt landed
+    /// and the call ends with them ([`Outcome::FoundAfterLostAnswer`]); if none are, the add
+    /// is resent. An add without an `external_image_id` cannot be checked and is never
+    /// resent; a check that cannot tell ends the call with
+    /// [`CallError::AddOutcomeUnknown`](crate::CallError::AddOutcomeUnknown).
+    ///
+    /// The check cannot see an attempt the service is still working on (a per-attempt
+    /// timeout shorter than the service's processing): the backoff before the check is what
+    /// leaves it time to finish.
+    ///
+    /// [`Outcome::FoundAfterLostAnswer`]: crate::Outcome::FoundAfterLostAnswer
+    pub resend_adds_after_check: bool,
 }
 
 impl Default for RetryPolicy {
@@ -99,7 +115,7 @@ impl Default for RetryPolicy {
     /// | `Retry-After` | honoured up to 60 s |
     /// | whole call | 120 s |
     /// | budget | 500 tokens, 5 per retry, 10 per retry after a timeout, 1 back per success |
-    /// | adds after an unknown outcome | never resent |
+    /// | adds after an unknown outcome | never resent (opt in to check, then resend: [`RetryPolicy::resend_adds_after_check`]) |
     fn default() -> Self {
         Self {
             max_attempts: 3,
@@ -109,6 +125,7 @@ impl Default for RetryPolicy {
             jitter: Jitter::Equal,
             call_timeout: Some(Duration::from_secs(120)),
             budget: Some(RetryBudget::default()),
+            resend_adds_after_check: false,
         }
     }
 }

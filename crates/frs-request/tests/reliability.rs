@@ -273,6 +273,127 @@ fn an_add_is_never_resent_after_an_unknown_outcome() {
     }
 }
 
+fn lost_add(external_image_id: Option<&str>) -> AddFaces {
+    let image = Image::from_bytes("a.jpg", &b"\xFF\xD8\xFF\xE0 a jpeg"[..]).unwrap();
+    let add = AddFaces::new("showFaceSet".parse().unwrap(), image);
+    match external_image_id {
+        Some(id) => add.external_image_id(id.parse().unwrap()),
+        None => add,
+    }
+}
+
+type AddResult = Result<frs_request::Reply<frs_types::models::faces::FacesResponse>, Error<Fake>>;
+
+const ADDED: &str = r#"{"face_set_id":"T785tx1N","face_set_name":"showFaceSet","faces":[{"face_id":"new1","external_image_id":"img-1"}]}"#;
+
+/// Runs `add` opted in to checked resends over a transport whose first add is `first` and
+/// whose searches answer `search`; returns the result and the requests sent, as
+/// `(method, path and query, body)`.
+fn opted_in_add(
+    add: &AddFaces,
+    first: Sent,
+    search: impl Fn() -> Sent,
+) -> (AddResult, Vec<(String, String, String)>) {
+    let first = RefCell::new(Some(first));
+    let log = RefCell::new(Vec::new());
+    let transport = |req: http::Request<Bytes>| -> Sent {
+        let path = req.uri().path_and_query().map(ToString::to_string).unwrap_or_default();
+        let body = String::from_utf8_lossy(req.body()).into_owned();
+        log.borrow_mut().push((req.method().to_string(), path.clone(), body));
+        if path.ends_with("/search") {
+            return search();
+        }
+        first.borrow_mut().take().unwrap_or_else(|| Ok(answer(200, ADDED)))
+    };
+    let retry = RetryPolicy { resend_adds_after_check: true, ..fast(3) };
+    let client = BlockingClient::with_runtime(
+        config(Credentials::token("t"), retry),
+        &transport,
+        (SystemTime::now, |_: Duration| {}),
+    );
+    let result = client.execute(add);
+    (result, log.into_inner())
+}
+
+#[test]
+fn an_opted_in_add_whose_answer_was_lost_is_found_not_resent() {
+    let hits = r#"{"faces":[{"face_id":"f1","external_image_id":"img-1","similarity":1.0,"bounding_box":{"width":10,"top_left_y":1,"top_left_x":2,"height":12}}]}"#;
+    let (result, log) =
+        opted_in_add(&lost_add(Some("img-1")), Err(Fake(TransportErrorKind::Timeout)), || {
+            Ok(answer(200, hits))
+        });
+    let reply = result.unwrap();
+    assert_eq!(reply.outcome, Outcome::FoundAfterLostAnswer);
+    let faces = reply.faces.as_deref().unwrap();
+    assert_eq!(faces.len(), 1);
+    assert_eq!(faces[0].face_id.as_deref(), Some("f1"));
+    assert_eq!(faces[0].external_image_id.as_deref(), Some("img-1"));
+    assert_eq!(faces[0].bounding_box.as_ref().map(|b| b.width), Some(10));
+    assert_eq!(reply.face_set_name.as_deref(), Some("showFaceSet"));
+    let methods: Vec<&str> =
+        log.iter().map(|(m, p, _)| if p.ends_with("/search") { "search" } else { m.as_str() }).collect();
+    assert_eq!(methods, ["POST", "search"], "found: not resent");
+    // The check searches the same image among the faces with the add's id, any similarity
+    // (a multipart form, as the image is a file).
+    let check = &log[1].2;
+    for part in [
+        "name=\"filter\"\r\n\r\nexternal_image_id:img-1\r\n",
+        "name=\"threshold\"\r\n\r\n0",
+        "name=\"top_n\"\r\n\r\n1000\r\n",
+        "a jpeg",
+    ] {
+        assert!(check.contains(part), "{part:?} not in {check}");
+    }
+}
+
+#[test]
+fn an_opted_in_add_that_did_not_land_is_resent_once() {
+    for first in [
+        Err(Fake(TransportErrorKind::Timeout)),
+        Err(Fake(TransportErrorKind::Other)),
+        Ok(answer(502, "<html>bad gateway</html>")),
+        Ok(answer(500, BUSY)),
+    ] {
+        let (result, log) =
+            opted_in_add(&lost_add(Some("img-1")), first, || Ok(answer(200, r#"{"faces":[]}"#)));
+        let reply = result.unwrap();
+        assert_eq!(reply.outcome, Outcome::Answered);
+        assert_eq!(reply.faces.as_deref().map(<[_]>::len), Some(1));
+        let posts = log.iter().filter(|(m, p, _)| m == "POST" && !p.ends_with("/search")).count();
+        assert_eq!((log.len(), posts), (3, 2), "add, check, add again");
+    }
+}
+
+#[test]
+fn an_opted_in_add_is_not_resent_when_the_check_cannot_tell() {
+    // The check itself fails: the outcome stays unknown, and says so.
+    let (result, log) =
+        opted_in_add(&lost_add(Some("img-1")), Err(Fake(TransportErrorKind::Timeout)), || {
+            Err(Fake(TransportErrorKind::Timeout))
+        });
+    let err = result.unwrap_err();
+    assert!(matches!(&err, Error::Call(frs_request::CallError::AddOutcomeUnknown { .. })), "{err:?}");
+    assert!(err.to_string().contains("could not tell"), "{err}");
+    assert_eq!(log.len(), 2);
+    let (result, _) = opted_in_add(&lost_add(Some("img-1")), Ok(answer(503, BUSY)), || {
+        Ok(answer(400, r#"{"error_code":"FRS.0404","error_msg":"no face"}"#))
+    });
+    assert!(matches!(result, Err(Error::Call(frs_request::CallError::AddOutcomeUnknown { .. }))));
+    // Without an external_image_id there is nothing to look for: never resent.
+    let (result, log) =
+        opted_in_add(&lost_add(None), Err(Fake(TransportErrorKind::Timeout)), || unreachable!());
+    assert!(matches!(&result, Err(Error::Transport(e)) if e.kind() == TransportErrorKind::Timeout));
+    assert_eq!(log.len(), 1);
+    // An error answer of the service itself is not an unknown outcome: no check, no resend.
+    let (result, log) = opted_in_add(
+        &lost_add(Some("img-1")),
+        Ok(answer(400, r#"{"error_code":"FRS.0404","error_msg":"no face"}"#)),
+        || unreachable!(),
+    );
+    assert_eq!(result.unwrap_err().code().map(ErrorCode::as_str), Some("FRS.0404"));
+    assert_eq!(log.len(), 1);
+}
+
 /// A gateway whose clock is `skew` ahead of the client's, checking signatures as FRS does.
 fn skewed_gateway(skew: Duration, clock: &Clock, refused: &Cell<u32>, req: http::Request<Bytes>) -> Sent {
     let server_now = clock.now() + skew;

@@ -181,6 +181,12 @@ pub fn assert_no_secret(text: &str) {
         let rest = &text[at + "Signature=".len()..];
         assert!(rest.starts_with("***"), "a signature was printed:\n{text}");
     }
+    // A signature is 64 hex digits (HMAC-SHA256), wherever it would be printed.
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c.is_ascii_hexdigit() { run + 1 } else { 0 };
+        assert!(run < 64, "64 hex digits in a row, a signature's shape, were printed:\n{text}");
+    }
 }
 
 /// The rows of a table (header included), split on runs of two or more spaces.

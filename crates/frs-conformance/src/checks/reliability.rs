@@ -60,6 +60,34 @@ pub fn a_lost_add_answer_is_never_resent<S: Subject>(make: impl Fn(Config, Trans
     assert_eq!(emulator.face_count("staff"), Some(5));
 }
 
+pub fn a_lost_add_answer_is_checked_before_resending_when_opted_in<S: Subject>(
+    make: impl Fn(Config, TransportLimits) -> S,
+) {
+    let emulator = emulator();
+    let retry = RetryPolicy { resend_adds_after_check: true, ..fast_retries() };
+    let client = make(config(&emulator, Credentials::access_key(AK, SK), retry), TransportLimits::default());
+    let searches = |e: &Emulator| e.requests().iter().filter(|r| r.target.ends_with("/search")).count();
+    // The answer is lost after the add landed: the check finds it, nothing is resent.
+    emulator.inject(Fault::LoseAnswer, 1);
+    let reply = client.execute(&add(&staff(), "lost-1")).unwrap();
+    assert_eq!(reply.outcome, Outcome::FoundAfterLostAnswer);
+    let found = reply.faces.as_deref().unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].external_image_id.as_deref(), Some("lost-1"));
+    assert_eq!((posts(&emulator) - searches(&emulator), searches(&emulator)), (1, 1));
+    assert_eq!(emulator.face_count("staff"), Some(4), "enrolled once");
+    // The stored face is the one reported.
+    let shown =
+        client.execute(&ShowFaces::by_face_id(staff(), found[0].face_id.clone().unwrap().parse().unwrap()));
+    assert_eq!(shown.unwrap().faces.as_deref().map(<[_]>::len), Some(1));
+    // A 503 before the service acted: the check finds nothing and the add is resent, once.
+    emulator.inject(Fault::json(503, r#"{"error_code":"FRS.0018","error_msg":"busy"}"#), 1);
+    let reply = client.execute(&add(&staff(), "busy-1")).unwrap();
+    assert_eq!(reply.outcome, Outcome::Answered);
+    assert_eq!((posts(&emulator) - searches(&emulator), searches(&emulator)), (3, 2));
+    assert_eq!(emulator.face_count("staff"), Some(5));
+}
+
 pub fn a_skewed_service_clock_is_corrected_after_one_retry<S: Subject>(
     make: impl Fn(Config, TransportLimits) -> S,
 ) {
@@ -120,10 +148,12 @@ impl Draws {
 fn soak_fault(draws: &mut Draws) -> Fault {
     match draws.below(6) {
         0 => Fault::json(503, r#"{"error_code":"FRS.0018","error_msg":"The service inner error."}"#),
+        // `Retry-After: 0`: honoured like any other value, without slowing the soak down.
         1 => Fault::json(
             429,
             r#"{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached"}"#,
-        ),
+        )
+        .with_header("Retry-After", "0"),
         2 => Fault::Drop,
         3 => Fault::LoseAnswer,
         4 => Fault::Truncate {

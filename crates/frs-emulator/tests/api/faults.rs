@@ -89,6 +89,37 @@ fn respond_fault_arrives_as_given() {
 }
 
 #[test]
+fn respond_fault_carries_its_headers() {
+    let em = start();
+    arm(
+        &em,
+        &json!({ "fault": { "kind": "respond", "status": 429, "body": "{}", "headers": [["Retry-After", "7"], ["X-Ratelimit", "limit:10"]] }, "times": 1 }),
+    );
+    let resp = send(signed_listing(&em, SystemTime::now()));
+    assert_eq!(resp.status(), 429);
+    assert_eq!(resp.headers()["retry-after"], "7");
+    assert_eq!(resp.headers()["x-ratelimit"], "limit:10");
+    // The SDK reads the wait from it.
+    em.inject(
+        Fault::json(429, r#"{"error_code":"APIGW.0308","error_msg":"throttled"}"#)
+            .with_header("Retry-After", "3"),
+        1,
+    );
+    let err = client(&em).execute(&ShowAllFaceSets).unwrap_err();
+    assert_eq!(err.service().and_then(|e| e.retry_after), Some(Duration::from_secs(3)));
+    // A header that is not HTTP is refused when armed, naming it.
+    let (status, body) = admin(
+        &em,
+        Method::POST,
+        "/faults",
+        &json!({ "fault": { "kind": "respond", "status": 429, "headers": [["Bad Name", "x"]] }, "times": 1 }),
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("Bad Name"), "{body}");
+    assert_eq!(list_status(&em), 200, "nothing was armed");
+}
+
+#[test]
 fn delay_fault_times_out_a_short_client_and_not_a_patient_one() {
     let em = start();
     arm(&em, &json!({ "fault": { "kind": "delay", "ms": 2000 }, "times": 1 }));
