@@ -28,7 +28,7 @@ pub mod checks;
 pub mod fuzz;
 mod subject;
 
-pub use subject::{Async, Blocking, Subject};
+pub use subject::{Async, Blocking, BulkResults, Subject};
 
 /// Expands to one `#[test]` per check of [`checks`], each running the check with a
 /// [`Blocking`] or [`Async`] subject over the transport that `$make` builds from the
@@ -61,6 +61,7 @@ macro_rules! conformance_tests {
             a_lost_delete_answer_reports_the_faces_gone,
             a_lost_add_answer_is_never_resent,
             a_lost_add_answer_is_checked_before_resending_when_opted_in,
+            bulk_adds_and_deletes_report_every_item,
             a_skewed_service_clock_is_corrected_after_one_retry,
             the_rate_limit_holds_over_real_http,
             soak_of_mixed_operations_under_injected_faults,

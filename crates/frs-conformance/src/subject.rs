@@ -2,9 +2,10 @@
 
 use std::time::{Duration, SystemTime};
 
+use frs_request::bulk::{BulkEvent, BulkItem, BulkOptions, BulkSummary};
 use frs_request::{
     AsyncClient, AsyncTransport, BlockingClient, Config, Error, Operation, RateLimit, Reply, SharedState,
-    SyncTransport, TransportError,
+    StdRuntime, SyncTransport, TransportError,
 };
 use frs_types::FaceSetName;
 use frs_types::models::faces::FaceSetFace;
@@ -38,22 +39,33 @@ pub trait Subject {
     /// The same subject with a client-side rate limit.
     #[must_use]
     fn with_rate_limit(self, limit: RateLimit) -> Self;
+
+    /// Runs `ops` through the client's bulk helper; the items in the order they ended.
+    fn execute_many<O>(
+        &self,
+        ops: Vec<(u64, O)>,
+        options: BulkOptions,
+    ) -> BulkResults<O::Output, Self::Error>
+    where
+        O: Operation + Send + Sync,
+        O::Output: Send;
 }
 
-type StdTime = (fn() -> SystemTime, fn(Duration));
+/// The items of a bulk run in the order they ended, and its summary.
+pub type BulkResults<T, E> = (Vec<BulkItem<u64, T, E>>, BulkSummary);
 
 /// A blocking transport, driven by [`BlockingClient`] on the test's thread.
 #[derive(Debug)]
-pub struct Blocking<T>(BlockingClient<T, StdTime>);
+pub struct Blocking<T>(BlockingClient<T, StdRuntime>);
 
 impl<T: SyncTransport> Blocking<T> {
     /// The client of `config` over `transport`.
     pub fn new(config: Config, transport: T) -> Self {
-        Self(BlockingClient::with_runtime(config, transport, (SystemTime::now, std::thread::sleep)))
+        Self(BlockingClient::with_runtime(config, transport, StdRuntime))
     }
 }
 
-impl<T: SyncTransport> Subject for Blocking<T> {
+impl<T: SyncTransport + Sync> Subject for Blocking<T> {
     type Error = T::Error;
 
     fn execute<O: Operation + Sync>(&self, op: &O) -> Result<Reply<O::Output>, Error<T::Error>> {
@@ -76,6 +88,18 @@ impl<T: SyncTransport> Subject for Blocking<T> {
 
     fn with_rate_limit(self, limit: RateLimit) -> Self {
         Self(self.0.with_rate_limit(limit))
+    }
+
+    fn execute_many<O>(&self, ops: Vec<(u64, O)>, options: BulkOptions) -> BulkResults<O::Output, T::Error>
+    where
+        O: Operation + Send + Sync,
+        O::Output: Send,
+    {
+        let items = std::sync::Mutex::new(Vec::new());
+        let summary = self.0.execute_many(ops, options, |item, _| {
+            items.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(item);
+        });
+        (items.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner), summary)
     }
 }
 
@@ -150,5 +174,21 @@ impl<T: AsyncTransport> Subject for Async<T> {
 
     fn with_rate_limit(self, limit: RateLimit) -> Self {
         Self { client: self.client.with_rate_limit(limit), runtime: self.runtime }
+    }
+
+    fn execute_many<O>(&self, ops: Vec<(u64, O)>, options: BulkOptions) -> BulkResults<O::Output, T::Error>
+    where
+        O: Operation + Send + Sync,
+        O::Output: Send,
+    {
+        let mut events = std::pin::pin!(self.client.execute_many(ops, options));
+        let mut items = Vec::new();
+        while let Some(event) = self.runtime.block_on(events.next()) {
+            match event {
+                BulkEvent::Item { item, .. } => items.push(item),
+                BulkEvent::Finished(summary) => return (items, summary),
+            }
+        }
+        (items, BulkSummary { progress: Default::default(), stopped: None })
     }
 }

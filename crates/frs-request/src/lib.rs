@@ -36,6 +36,7 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod body;
+pub mod bulk;
 mod canonical;
 pub mod catalogue;
 pub mod chain;

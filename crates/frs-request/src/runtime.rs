@@ -16,4 +16,13 @@ impl BlockingRuntime for StdRuntime {
     fn sleep(&self, wait: Duration) {
         std::thread::sleep(wait);
     }
+    fn run_workers(&self, workers: usize, work: &(dyn Fn() + Sync)) {
+        std::thread::scope(|scope| {
+            for _ in 1..workers {
+                scope.spawn(work);
+            }
+            // The calling thread is a worker too.
+            work();
+        });
+    }
 }

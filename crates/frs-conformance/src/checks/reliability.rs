@@ -88,6 +88,46 @@ pub fn a_lost_add_answer_is_checked_before_resending_when_opted_in<S: Subject>(
     assert_eq!(emulator.face_count("staff"), Some(5));
 }
 
+/// The bulk helper over real HTTP: 24 adds with 4 in flight, then 28 deletes (4 of them
+/// of ids that never existed) under 503s that each delete's retries absorb.
+pub fn bulk_adds_and_deletes_report_every_item<S: Subject>(make: impl Fn(Config, TransportLimits) -> S) {
+    use frs_request::bulk::{BulkOptions, DeleteOutcome};
+    let emulator = emulator();
+    let client =
+        make(config(&emulator, Credentials::access_key(AK, SK), fast_retries()), TransportLimits::default());
+    let adds: Vec<(u64, AddFaces)> = (0..24)
+        .map(|n| {
+            let image = Image::from_bytes("p.png", TestImage::person(&format!("person-{n}")).png()).unwrap();
+            (n, AddFaces::new(staff(), image).external_image_id(format!("bulk-{n}").parse().unwrap()))
+        })
+        .collect();
+    let (items, summary) = client.execute_many(adds, BulkOptions::concurrency(4));
+    assert_eq!((summary.progress.succeeded, summary.progress.failed, summary.stopped), (24, 0, None));
+    let mut keys: Vec<u64> = items.iter().map(|i| i.key).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, (0..24).collect::<Vec<_>>(), "every item once");
+    for item in &items {
+        let faces = item.result.as_ref().unwrap().faces.clone().unwrap_or_default();
+        assert_eq!(faces.len(), 1);
+        assert_eq!(faces[0].external_image_id.as_deref(), Some(format!("bulk-{}", item.key).as_str()));
+    }
+    assert_eq!(emulator.face_count("staff"), Some(27));
+    emulator.inject(Fault::json(503, r#"{"error_code":"FRS.0018","error_msg":"busy"}"#), 3);
+    let deletes: Vec<(u64, DeleteFaces)> = (0..28)
+        .map(|n| (n, DeleteFaces::by_external_image_id(staff(), format!("bulk-{n}").parse().unwrap())))
+        .collect();
+    let (items, summary) = client.execute_many(deletes, BulkOptions::concurrency(4));
+    let outcome = |key: u64| DeleteOutcome::of(&items.iter().find(|i| i.key == key).unwrap().result);
+    for key in 0..24 {
+        assert_eq!(outcome(key), DeleteOutcome::Deleted(Some(1)), "bulk-{key}");
+    }
+    for key in 24..28 {
+        assert_eq!(outcome(key), DeleteOutcome::AlreadyAbsent, "bulk-{key}");
+    }
+    assert_eq!((summary.progress.succeeded, summary.progress.failed), (24, 4));
+    assert_eq!(emulator.face_count("staff"), Some(3));
+}
+
 pub fn a_skewed_service_clock_is_corrected_after_one_retry<S: Subject>(
     make: impl Fn(Config, TransportLimits) -> S,
 ) {

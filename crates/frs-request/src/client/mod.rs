@@ -94,6 +94,15 @@ pub trait BlockingRuntime {
     fn now(&self) -> SystemTime;
     /// Blocks the calling thread for `wait`.
     fn sleep(&self, wait: Duration);
+    /// Runs `work` on `workers` threads at once and returns when every one has returned:
+    /// the bounded worker pool of
+    /// [`BlockingClient::execute_many`](crate::BlockingClient::execute_many). The default
+    /// runs a single worker on the calling thread (the core starts no thread of its own);
+    /// [`StdRuntime`](crate::StdRuntime) starts `workers` scoped threads.
+    fn run_workers(&self, workers: usize, work: &(dyn Fn() + Sync)) {
+        let _ = workers;
+        work();
+    }
 }
 
 impl<C, S> BlockingRuntime for (C, S)

@@ -5,7 +5,10 @@ use frs_types::ValidationError;
 use frs_types::models::faces::FaceSetFace;
 use futures_util::Stream;
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use super::AsyncRuntime;
+use crate::bulk::{BulkEvent, BulkOptions, BulkRun};
 use crate::config::Config;
 use crate::error::Error;
 use crate::execute::{Call, drive_async};
@@ -54,6 +57,51 @@ impl<T: AsyncTransport, R: AsyncRuntime> AsyncClient<T, R> {
         drive_async(call, &self.transport, || runtime.now(), |wait| runtime.sleep(wait)).await
     }
 
+    /// Runs many operations (adds, deletes: any [`Operation`]) with at most
+    /// `options.concurrency` calls in flight, as a stream: each item as it ends (in the
+    /// order they end) with the counts so far, then [`BulkEvent::Finished`] with the
+    /// summary.
+    ///
+    /// `ops` is pulled one item at a time as a slot frees up, each with a key of the
+    /// caller's that comes back in its [`BulkItem`](crate::bulk::BulkItem). The calls run
+    /// concurrently within the task polling the stream (nothing is spawned). Each call
+    /// retries as the client's policy says; the run stops starting items when the
+    /// [`BulkRun`] decides (too many failures, an error every item would meet).
+    pub fn execute_many<'a, K, O, I>(
+        &'a self,
+        ops: I,
+        options: BulkOptions,
+    ) -> impl Stream<Item = BulkEvent<K, O::Output, T::Error>> + Send + 'a
+    where
+        I: IntoIterator<Item = (K, O)>,
+        I::IntoIter: Send + 'a,
+        K: Send + 'a,
+        O: Operation + Send + Sync + 'a,
+        O::Output: Send,
+    {
+        use futures_util::StreamExt as _;
+        let run = Arc::new(Mutex::new(BulkRun::new(options)));
+        let (gate, starts, records, end) = (run.clone(), run.clone(), run.clone(), run);
+        let items = futures_util::stream::iter(ops.into_iter().zip(0u64..))
+            // Asked each time a slot frees up: a stopped run starts nothing more.
+            .take_while(move |_| std::future::ready(lock(&gate).may_start()))
+            .map(move |((key, op), index)| {
+                lock(&starts).start();
+                async move {
+                    let result = self.execute(&op).await;
+                    crate::bulk::BulkItem { key, index, result }
+                }
+            })
+            .buffer_unordered(options.workers())
+            .map(move |item| {
+                let mut run = lock(&records);
+                run.record(&item.result);
+                BulkEvent::Item { item, progress: run.progress() }
+            });
+        let finished = futures_util::stream::once(async move { BulkEvent::Finished(lock(&end).summary()) });
+        items.chain(finished)
+    }
+
     /// Every face of a face set, fetched `page_size` at a time as the stream is polled.
     ///
     /// The service lists at most the first 10 000 faces; when a set holds more, the last
@@ -79,4 +127,9 @@ impl<T: AsyncTransport, R: AsyncRuntime> AsyncClient<T, R> {
             }
         }))
     }
+}
+
+/// A lock that a panicking poll did not make unusable.
+fn lock<V>(mutex: &Mutex<V>) -> std::sync::MutexGuard<'_, V> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
