@@ -250,6 +250,97 @@ pub(crate) enum FaceCommand {
         after_help = "Example:\n  frs face batch-delete staff --filter 'age:[60 TO 99]'"
     )]
     BatchDelete(BatchDeleteArgs),
+    /// Enrol every image of a folder (recursively) or of a CSV manifest, with a ledger.
+    #[command(after_help = "Examples:\n  frs face import staff ./photos --concurrency 8 --qps 20\n  \
+                            frs face import staff manifest.csv --ledger staff.sqlite\n\n\
+                            The ledger (default: $XDG_STATE_HOME/frs/ledger.sqlite, else \
+                            ~/.local/state/frs/ledger.sqlite) records every image by content hash: \
+                            re-running skips what is enrolled, resumes after Ctrl-C or kill -9 \
+                            without enrolling twice, and retries what failed. See docs/bulk.md.")]
+    Import(ImportArgs),
+    /// Delete many faces: from a file of selectors, by a filter, or all a ledger enrolled.
+    #[command(
+        name = "delete-many",
+        after_help = "Examples:\n  frs face delete-many staff --file leavers.txt\n  \
+                            frs face delete-many staff --filter 'age:[60 TO 99]'\n  \
+                            frs face delete-many staff --ledger staff.sqlite --dry-run\n\n\
+                            A file holds one selector a line: an external image id, \
+                            face_id=ID, external_image_id=ID or FIELD=VALUE (# starts a comment)."
+    )]
+    DeleteMany(DeleteManyArgs),
+    /// Every face of a face set, all pages, as JSON lines.
+    #[command(after_help = "Example:\n  frs face export staff > staff.jsonl")]
+    Export(FaceSetOnlyArgs),
+    /// Compare what a ledger says is enrolled with what the face set holds.
+    #[command(after_help = "Example:\n  frs face reconcile staff --ledger staff.sqlite")]
+    Reconcile(ReconcileArgs),
+}
+
+/// `frs face import`
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The face set.
+    #[arg(value_name = "FACE_SET")]
+    pub(crate) face_set: String,
+    /// A folder of images (.jpg, .jpeg, .png, .bmp; walked recursively in name order) or a
+    /// CSV manifest: path,external_image_id,field=value... (paths relative to the CSV).
+    #[arg(value_name = "DIR_OR_CSV")]
+    pub(crate) source: PathBuf,
+    /// The ledger file (SQLite).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ledger: Option<PathBuf>,
+    /// Adds in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) concurrency: u16,
+    /// At most this many requests per second (the client's rate limit).
+    #[arg(long, value_name = "N")]
+    pub(crate) qps: Option<f64>,
+    /// Stop starting adds after this many failures.
+    #[arg(long, value_name = "N")]
+    pub(crate) max_failures: Option<u64>,
+}
+
+/// `frs face delete-many`
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["file", "filter", "ledger"])))]
+pub(crate) struct DeleteManyArgs {
+    /// The face set.
+    #[arg(value_name = "FACE_SET")]
+    pub(crate) face_set: String,
+    /// A file of selectors, one a line (- for standard input).
+    #[arg(long, value_name = "FILE|-")]
+    pub(crate) file: Option<String>,
+    /// Every face matching this filter (one batch delete).
+    #[arg(long, value_name = "FILTER")]
+    pub(crate) filter: Option<String>,
+    /// Every face this ledger enrolled in the face set.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ledger: Option<PathBuf>,
+    /// Deletes in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) concurrency: u16,
+    /// At most this many requests per second.
+    #[arg(long, value_name = "N")]
+    pub(crate) qps: Option<f64>,
+}
+
+/// A command that takes only a face set.
+#[derive(Debug, Args)]
+pub(crate) struct FaceSetOnlyArgs {
+    /// The face set.
+    #[arg(value_name = "FACE_SET")]
+    pub(crate) face_set: String,
+}
+
+/// `frs face reconcile`
+#[derive(Debug, Args)]
+pub(crate) struct ReconcileArgs {
+    /// The face set.
+    #[arg(value_name = "FACE_SET")]
+    pub(crate) face_set: String,
+    /// The ledger file (default: as for import).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ledger: Option<PathBuf>,
 }
 
 /// Where an image comes from: a file, an OBS URL or base64 text.

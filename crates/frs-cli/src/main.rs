@@ -8,6 +8,7 @@
 //! ([`exit`]). Nothing prompts, pages or colours. `docs/cli.md` is the user's guide.
 
 mod args;
+mod bulk;
 mod client;
 mod commands;
 mod demo;

@@ -91,6 +91,24 @@ impl<T> Error<T> {
         }
     }
 
+    /// Whether the service may have acted on the request although no answer said so: a
+    /// timeout, a dropped connection, a truncated or foreign answer, a 5xx — or an add
+    /// whose check could not tell ([`CallError::AddOutcomeUnknown`]). A refused connection
+    /// and the service's own error answers mean it did not. For an add this is the
+    /// "may be enrolled: look before adding again" case.
+    pub fn may_have_acted(&self) -> bool
+    where
+        T: TransportError,
+    {
+        match self {
+            Self::Transport(e) => e.kind() != TransportErrorKind::Connect,
+            Self::Decode(_) => true,
+            Self::Service(e) => e.status.is_server_error(),
+            Self::Call(e) => matches!(e, CallError::AddOutcomeUnknown { .. }),
+            Self::Build(_) => false,
+        }
+    }
+
     /// Replaces the transport error type; used to lift errors that cannot come from a
     /// transport (building, parsing) into a transport's error type.
     pub fn map_transport<U>(self, f: impl FnOnce(T) -> U) -> Error<U> {

@@ -492,16 +492,10 @@ fn is_throttling<E>(error: &Error<E>) -> bool {
         || error.code().is_some_and(|c| *c == ErrorCode::GatewayThrottled)
 }
 
-/// Whether the service may have acted on a request whose answer did not arrive whole: a
-/// timeout, a dropped connection, a truncated or foreign answer, a 5xx. A refused
-/// connection and an error answer of the service itself mean it did not.
+/// Whether the service may have acted on the request of a failed attempt (the call's own
+/// stops aside).
 fn outcome_unknown<E: TransportError>(error: &Error<E>) -> bool {
-    match error {
-        Error::Transport(e) => e.kind() != TransportErrorKind::Connect,
-        Error::Decode(_) => true,
-        Error::Service(e) => e.status.is_server_error(),
-        Error::Build(_) | Error::Call(_) => false,
-    }
+    !matches!(error, Error::Call(_)) && error.may_have_acted()
 }
 
 impl<O: Operation + ?Sized> Call<'_, O> {

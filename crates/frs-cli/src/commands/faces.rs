@@ -1,4 +1,4 @@
-//! `frs face add|list|show|update|delete|batch-delete`.
+//! `frs face add|list|show|update|delete|batch-delete` (the bulk jobs are in `crate::bulk`).
 
 use frs_request::faces::{AddFaces, BatchDeleteFaces, DeleteFaces, ShowFaces, UpdateFace};
 use frs_types::models::faces::{DeleteFacesResponse, FacesResponse};
@@ -60,6 +60,10 @@ pub(super) fn run(command: FaceCommand, global: &GlobalArgs, printer: Printer) -
             };
             execute(global, printer, &op)
         }
+        FaceCommand::Import(args) => crate::bulk::import(&args, global, printer),
+        FaceCommand::DeleteMany(args) => crate::bulk::delete_many(&args, global, printer),
+        FaceCommand::Export(args) => crate::bulk::export(&args, global, printer),
+        FaceCommand::Reconcile(args) => crate::bulk::reconcile(&args, global, printer),
         FaceCommand::BatchDelete(args) => execute(
             global,
             printer,
