@@ -354,3 +354,22 @@ fn the_qps_cap_holds_within_ten_percent() {
     let rate = 60.0 / summary["seconds"].as_f64().unwrap();
     assert!((rate - 20.0).abs() <= 2.0, "{rate:.1} adds/s for --qps 20: {summary}");
 }
+
+#[test]
+fn reconcile_beyond_the_listing_bound_looks_each_ledger_face_up() {
+    let frs = Frs::start();
+    create_set(&frs, "big");
+    photos(frs.dir.path(), 3, 3);
+    frs.run(&["face", "import", "big", "photos", "--ledger", "l.sqlite"]).ok();
+    for n in 0..10_000 {
+        frs.emulator.seed_face("big", frs_emulator::SeededFace::new(&format!("seeded-{n}"))).unwrap();
+    }
+    let report = frs.run(&["face", "reconcile", "big", "--ledger", "l.sqlite", "--output", "json"]).json();
+    assert_eq!((report["missing"].as_u64(), report["ledger_faces"].as_u64()), (Some(0), Some(3)), "{report}");
+    assert!(report["unexpected"].is_null() && report["set_faces"].is_null(), "unknowable: {report}");
+    frs.run(&["face", "delete", "big", "--external-image-id", "img-00002"]).ok();
+    let out = frs.run(&["face", "reconcile", "big", "--ledger", "l.sqlite", "--output", "json"]);
+    assert_eq!(out.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["missing"], 1, "{report}");
+}

@@ -82,3 +82,8 @@ macro_rules! conformance_tests {
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
+
+// And so are those of the bulk guide.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/bulk.md")]
+struct BulkDoctests;

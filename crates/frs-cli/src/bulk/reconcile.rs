@@ -51,6 +51,10 @@ pub(crate) fn run(args: &ReconcileArgs, global: &GlobalArgs, printer: Printer) -
     } else {
         look_up_each(&runner, &set, &expected)?
     };
+    // Beyond the listing bound only the ledger's own faces can be checked.
+    if !complete {
+        held.clear();
+    }
     let unexpected: Vec<&String> = held.keys().filter(|id| !expected.contains_key(id.as_str())).collect();
     // An image is duplicated when the set holds more faces under its id than the ledger
     // recorded for it (enrolled twice).
