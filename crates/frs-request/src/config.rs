@@ -285,7 +285,7 @@ impl Config {
                 if access_key.is_empty() || access_key.chars().any(|c| !c.is_ascii_graphic() || c == ',') {
                     return Err(BuildError::Header { name: "Authorization" });
                 }
-                sign::sign_http_request(req, access_key, secret_key, now)?;
+                sign::sign_in_place(req, access_key, secret_key, now)?;
             }
         }
         Ok(())

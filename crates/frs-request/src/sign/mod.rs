@@ -30,7 +30,10 @@
 //! # Ok::<(), frs_request::sign::SignError>(())
 //! ```
 
+mod fast;
 pub mod input;
+
+pub use fast::sign_in_place;
 
 use std::fmt;
 use std::time::SystemTime;

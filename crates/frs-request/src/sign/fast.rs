@@ -1,0 +1,210 @@
+//! The signer on the hot path: the same signature as [`sign_http_request`], computed
+//! straight from the request's `HeaderMap` and URI — the canonical request and string to
+//! sign are streamed into SHA-256 and HMAC instead of being kept as strings, and only the
+//! added headers are inserted instead of the map being rebuilt.
+//!
+//! It takes the requests the core builds (canonical path and query, no header that needs
+//! trimming, no name with `_`, none of the headers the signer adds). Anything else is handed
+//! to [`sign_http_request`], so the result is the official signer's in every case; a
+//! property test compares the two on random requests.
+
+use std::time::SystemTime;
+
+use bytes::{BufMut as _, Bytes, BytesMut};
+use hmac::Mac as _;
+use http::{HeaderName, HeaderValue, header};
+use sha2::{Digest as _, Sha256};
+
+use super::{ALGORITHM, EMPTY_PAYLOAD_SHA256, SignError, UNSIGNED_PAYLOAD, sign_http_request};
+use crate::sdk_date::format_sdk_date;
+use crate::secret::Secret;
+
+const X_SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
+const X_SDK_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-sdk-content-sha256");
+
+/// Signs `req` in place, as [`sign_http_request`] does, without returning the intermediate
+/// strings.
+///
+/// # Errors
+/// As [`sign_http_request`].
+pub fn sign_in_place(
+    req: &mut http::Request<Bytes>,
+    access_key: &str,
+    secret_key: &Secret,
+    now: SystemTime,
+) -> Result<(), SignError> {
+    match plan(req) {
+        Some(plan) => apply(req, &plan, access_key, secret_key, now),
+        None => sign_http_request(req, access_key, secret_key, now).map(drop),
+    }
+}
+
+/// What the fast path needs to know, found by one pass over the request.
+struct Plan {
+    /// Whether `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` is added (a non-JSON body).
+    unsigned: bool,
+}
+
+/// The fast path's conditions, or `None` for the general signer.
+fn plan(req: &http::Request<Bytes>) -> Option<Plan> {
+    let uri = req.uri();
+    uri.authority()?;
+    if !is_plain_path(uri.path()) || !uri.query().is_none_or(is_canonical_query) {
+        return None;
+    }
+    let headers = req.headers();
+    // One value per name (the general signer refuses repeated names), none the signer adds
+    // or would skip, every value ASCII and already trimmed.
+    if headers.keys_len() != headers.len()
+        || [header::HOST, header::AUTHORIZATION, X_SDK_DATE, X_SDK_CONTENT_SHA256]
+            .iter()
+            .any(|name| headers.contains_key(name))
+    {
+        return None;
+    }
+    for (name, value) in headers {
+        if name.as_str().contains('_') || !is_trimmed_ascii(value.as_bytes()) {
+            return None;
+        }
+    }
+    let unsigned = headers.get(header::CONTENT_TYPE).is_some_and(|v| {
+        let v = v.as_bytes();
+        !v.starts_with(b"application/json") && !v.starts_with(b"application/bson")
+    });
+    Some(Plan { unsigned })
+}
+
+/// Unreserved characters and `/` only: the canonical URI is the path itself (plus `/`).
+fn is_plain_path(path: &str) -> bool {
+    path.starts_with('/') && path.bytes().all(|b| b == b'/' || is_unreserved(b))
+}
+
+/// A query already in canonical form: `k=v` pairs of unreserved characters, sorted.
+fn is_canonical_query(query: &str) -> bool {
+    let mut previous: Option<(&str, &str)> = None;
+    for piece in query.split('&') {
+        let Some((k, v)) = piece.split_once('=') else { return false };
+        if k.is_empty() || !k.bytes().chain(v.bytes()).all(is_unreserved) {
+            return false;
+        }
+        if previous.is_some_and(|p| p > (k, v)) {
+            return false;
+        }
+        previous = Some((k, v));
+    }
+    true
+}
+
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+/// Visible ASCII (and inner spaces) with nothing the signer would trim at either end.
+fn is_trimmed_ascii(v: &[u8]) -> bool {
+    v.iter().all(|&b| (0x20..0x7f).contains(&b))
+        && v.first().is_none_or(|&b| b != b' ')
+        && v.last().is_none_or(|&b| b != b' ')
+}
+
+fn apply(
+    req: &mut http::Request<Bytes>,
+    plan: &Plan,
+    access_key: &str,
+    secret_key: &Secret,
+    now: SystemTime,
+) -> Result<(), SignError> {
+    let date = format_sdk_date(now)?;
+    let host = match req.uri().authority() {
+        Some(authority) => HeaderValue::from_str(authority.as_str()).map_err(|_| SignError::InvalidUri)?,
+        None => return Err(SignError::InvalidUri),
+    };
+    let date_value = HeaderValue::from_str(&date).map_err(|_| SignError::InvalidUri)?;
+    let headers = req.headers_mut();
+    // In the order the general signer appends them.
+    if plan.unsigned {
+        headers.append(X_SDK_CONTENT_SHA256, HeaderValue::from_static(UNSIGNED_PAYLOAD));
+    }
+    headers.append(X_SDK_DATE, date_value);
+    headers.append(header::HOST, host);
+
+    // The signed headers, sorted by name (already lower case in a HeaderMap).
+    let mut signed: Vec<(&str, &[u8])> =
+        req.headers().iter().map(|(n, v)| (n.as_str(), v.as_bytes())).collect();
+    signed.sort_unstable_by(|a, b| a.0.cmp(b.0));
+
+    let mut creq = Sha256::new();
+    let method = req.method().as_str();
+    if method.bytes().all(|b| b.is_ascii_uppercase()) {
+        creq.update(method.as_bytes());
+    } else {
+        creq.update(method.to_ascii_uppercase().as_bytes());
+    }
+    creq.update(b"\n");
+    let path = req.uri().path();
+    creq.update(path.as_bytes());
+    if !path.ends_with('/') {
+        creq.update(b"/");
+    }
+    creq.update(b"\n");
+    creq.update(req.uri().query().unwrap_or("").as_bytes());
+    creq.update(b"\n");
+    for (name, value) in &signed {
+        creq.update(name.as_bytes());
+        creq.update(b":");
+        creq.update(value);
+        creq.update(b"\n");
+    }
+    creq.update(b"\n");
+    let mut signed_headers = BytesMut::with_capacity(signed.iter().map(|(n, _)| n.len() + 1).sum());
+    for (i, (name, _)) in signed.iter().enumerate() {
+        if i > 0 {
+            signed_headers.put_u8(b';');
+        }
+        signed_headers.put_slice(name.as_bytes());
+    }
+    creq.update(&signed_headers);
+    creq.update(b"\n");
+    let body = req.body();
+    // As the official signer: an empty body hashes as empty even when unsigned.
+    if body.is_empty() {
+        creq.update(EMPTY_PAYLOAD_SHA256.as_bytes());
+    } else if plan.unsigned {
+        creq.update(UNSIGNED_PAYLOAD.as_bytes());
+    } else {
+        creq.update(hex(&Sha256::digest(body)));
+    }
+
+    let mut mac = secret_key.hmac();
+    mac.update(ALGORITHM.as_bytes());
+    mac.update(b"\n");
+    mac.update(date.as_bytes());
+    mac.update(b"\n");
+    mac.update(&hex(&creq.finalize()));
+    let signature = hex(&mac.finalize().into_bytes());
+
+    let mut authorization = BytesMut::with_capacity(
+        ALGORITHM.len() + access_key.len() + signed_headers.len() + signature.len() + 40,
+    );
+    for piece in [ALGORITHM.as_bytes(), b" Access=", access_key.as_bytes(), b", SignedHeaders="] {
+        authorization.put_slice(piece);
+    }
+    authorization.put_slice(&signed_headers);
+    authorization.put_slice(b", Signature=");
+    authorization.put_slice(&signature);
+    let mut value = HeaderValue::from_maybe_shared(authorization.freeze())
+        .map_err(|_| SignError::InvalidHeader { name: "Authorization".to_owned() })?;
+    value.set_sensitive(true);
+    req.headers_mut().append(header::AUTHORIZATION, value);
+    Ok(())
+}
+
+/// Lower-case hex of a 32-byte digest, on the stack.
+fn hex(bytes: &[u8]) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, &b) in bytes.iter().take(32).enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 0xf)];
+    }
+    out
+}
