@@ -102,7 +102,7 @@ fn sign_in_place_only(c: &mut Criterion) {
             || template.clone(),
             |req| {
                 frs_request::sign::sign_in_place(black_box(req), "MY-AK-1234567890ABCD", &secret, now())
-                    .unwrap()
+                    .unwrap();
             },
             BatchSize::SmallInput,
         );
