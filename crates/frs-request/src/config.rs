@@ -47,11 +47,16 @@ pub struct Config {
     enterprise_project_id: Option<EnterpriseProjectId>,
     user_agent: HeaderValue,
     retry: RetryPolicy,
+    /// `X-Project-Id` and the FRS endpoint's `Host`, made once (each request clones them).
+    project_header: Option<HeaderValue>,
+    host_header: Option<HeaderValue>,
 }
 
 impl Config {
     /// A configuration for an explicit endpoint (a private endpoint, the emulator, …).
     pub fn new(endpoint: Endpoint, project_id: ProjectId, credentials: Credentials) -> Self {
+        let project_header = HeaderValue::try_from(project_id.as_str()).ok();
+        let host_header = HeaderValue::try_from(endpoint.authority().as_str()).ok();
         Self {
             endpoint,
             iam_endpoint: Endpoint::GLOBAL_IAM,
@@ -60,6 +65,8 @@ impl Config {
             enterprise_project_id: None,
             user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
             retry: RetryPolicy::default(),
+            project_header,
+            host_header,
         }
     }
 
@@ -221,7 +228,8 @@ impl Config {
                     .map_err(|_| BuildError::Header { name: "Content-Type" })?,
             ),
         };
-        let mut headers = HeaderMap::new();
+        // Room for what authentication adds, so that the map never grows.
+        let mut headers = HeaderMap::with_capacity(10);
         if let Some(content_type) = content_type {
             headers.insert(http::header::CONTENT_TYPE, content_type);
         }
@@ -270,11 +278,13 @@ impl Config {
             Credentials::AccessKey { access_key, secret_key, security_token } => {
                 if is_frs {
                     // The official SDK's BasicCredentials send (and sign) the project id too.
-                    headers.insert(
-                        HeaderName::from_static("x-project-id"),
-                        HeaderValue::try_from(self.project_id.as_str())
-                            .map_err(|_| BuildError::Header { name: "X-Project-Id" })?,
-                    );
+                    let project =
+                        self.project_header.clone().ok_or(BuildError::Header { name: "X-Project-Id" })?;
+                    headers.insert(HeaderName::from_static("x-project-id"), project);
+                    // The endpoint's own authority, as the signer would add it.
+                    if let Some(host) = &self.host_header {
+                        headers.insert(http::header::HOST, host.clone());
+                    }
                 }
                 if let Some(token) = security_token {
                     let mut value = HeaderValue::try_from(token.expose())

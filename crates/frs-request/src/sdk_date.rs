@@ -9,6 +9,12 @@ use crate::sign_error::SignError;
 /// # Errors
 /// [`SignError::ClockBeforeEpoch`] for a time before 1970 or after year 9999.
 pub fn format_sdk_date(time: SystemTime) -> Result<String, SignError> {
+    let bytes = sdk_date_bytes(time)?;
+    Ok(bytes.iter().map(|&b| char::from(b)).collect())
+}
+
+/// [`format_sdk_date`] on the stack: the 16 ASCII bytes of `YYYYMMDDTHHMMSSZ`.
+pub(crate) fn sdk_date_bytes(time: SystemTime) -> Result<[u8; 16], SignError> {
     let secs = time.duration_since(UNIX_EPOCH).map_err(|_| SignError::ClockBeforeEpoch)?.as_secs();
     let days = i64::try_from(secs / 86_400).map_err(|_| SignError::ClockBeforeEpoch)?;
     let rem = secs % 86_400;
@@ -20,16 +26,19 @@ pub fn format_sdk_date(time: SystemTime) -> Result<String, SignError> {
     let y = u64::try_from(y).map_err(|_| SignError::ClockBeforeEpoch)?;
     let fields =
         [(y, 4), (u64::from(m), 2), (u64::from(d), 2), (rem / 3600, 2), (rem % 3600 / 60, 2), (rem % 60, 2)];
-    let mut out = String::with_capacity(16);
+    let mut out = [0u8; 16];
+    let mut at = 0;
     for (i, (value, width)) in fields.into_iter().enumerate() {
         if i == 3 {
-            out.push('T');
+            out[at] = b'T';
+            at += 1;
         }
         for place in (0..width).rev() {
-            out.push(char::from(b'0' + u8::try_from(value / 10u64.pow(place) % 10).unwrap_or(0)));
+            out[at] = b'0' + u8::try_from(value / 10u64.pow(place) % 10).unwrap_or(0);
+            at += 1;
         }
     }
-    out.push('Z');
+    out[at] = b'Z';
     Ok(out)
 }
 

@@ -16,7 +16,7 @@ use http::{HeaderName, HeaderValue, header};
 use sha2::{Digest as _, Sha256};
 
 use super::{ALGORITHM, EMPTY_PAYLOAD_SHA256, SignError, UNSIGNED_PAYLOAD, sign_http_request};
-use crate::sdk_date::format_sdk_date;
+use crate::sdk_date::sdk_date_bytes;
 use crate::secret::Secret;
 
 const X_SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
@@ -43,6 +43,8 @@ pub fn sign_in_place(
 struct Plan {
     /// Whether `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` is added (a non-JSON body).
     unsigned: bool,
+    /// Whether a `Host` header is there already (then it is signed, not added).
+    has_host: bool,
 }
 
 /// The fast path's conditions, or `None` for the general signer.
@@ -54,9 +56,11 @@ fn plan(req: &http::Request<Bytes>) -> Option<Plan> {
     }
     let headers = req.headers();
     // One value per name (the general signer refuses repeated names), none the signer adds
-    // or would skip, every value ASCII and already trimmed.
+    // (a `Host` header is signed as it is, as the general signer does), at most
+    // `MAX_HEADERS`, every value ASCII and already trimmed.
     if headers.keys_len() != headers.len()
-        || [header::HOST, header::AUTHORIZATION, X_SDK_DATE, X_SDK_CONTENT_SHA256]
+        || headers.len() + 3 > MAX_HEADERS
+        || [header::AUTHORIZATION, X_SDK_DATE, X_SDK_CONTENT_SHA256]
             .iter()
             .any(|name| headers.contains_key(name))
     {
@@ -71,8 +75,11 @@ fn plan(req: &http::Request<Bytes>) -> Option<Plan> {
         let v = v.as_bytes();
         !v.starts_with(b"application/json") && !v.starts_with(b"application/bson")
     });
-    Some(Plan { unsigned })
+    Some(Plan { unsigned, has_host: headers.contains_key(header::HOST) })
 }
+
+/// The most headers the fast path signs (on the stack); more go to the general signer.
+const MAX_HEADERS: usize = 16;
 
 /// Unreserved characters and `/` only: the canonical URI is the path itself (plus `/`).
 fn is_plain_path(path: &str) -> bool {
@@ -113,25 +120,58 @@ fn apply(
     secret_key: &Secret,
     now: SystemTime,
 ) -> Result<(), SignError> {
-    let date = format_sdk_date(now)?;
-    let host = match req.uri().authority() {
-        Some(authority) => HeaderValue::from_str(authority.as_str()).map_err(|_| SignError::InvalidUri)?,
-        None => return Err(SignError::InvalidUri),
+    let date = sdk_date_bytes(now)?;
+    let date_value = HeaderValue::from_bytes(&date).map_err(|_| SignError::InvalidUri)?;
+    let host = if plan.has_host {
+        None
+    } else {
+        match req.uri().authority() {
+            Some(authority) => {
+                Some(HeaderValue::from_str(authority.as_str()).map_err(|_| SignError::InvalidUri)?)
+            }
+            None => return Err(SignError::InvalidUri),
+        }
     };
-    let date_value = HeaderValue::from_str(&date).map_err(|_| SignError::InvalidUri)?;
     let headers = req.headers_mut();
     // In the order the general signer appends them.
     if plan.unsigned {
         headers.append(X_SDK_CONTENT_SHA256, HeaderValue::from_static(UNSIGNED_PAYLOAD));
     }
     headers.append(X_SDK_DATE, date_value);
-    headers.append(header::HOST, host);
+    if let Some(host) = host {
+        headers.append(header::HOST, host);
+    }
 
-    // The signed headers, sorted by name (already lower case in a HeaderMap).
-    let mut signed: Vec<(&str, &[u8])> =
-        req.headers().iter().map(|(n, v)| (n.as_str(), v.as_bytes())).collect();
+    // The signed headers, sorted by name (already lower case in a HeaderMap), on the stack.
+    let mut signed: [(&str, &[u8]); MAX_HEADERS] = [("", &[]); MAX_HEADERS];
+    let mut count = 0;
+    for (name, value) in req.headers() {
+        if count == MAX_HEADERS {
+            return Err(SignError::InvalidHeader { name: name.as_str().to_owned() });
+        }
+        signed[count] = (name.as_str(), value.as_bytes());
+        count += 1;
+    }
+    let signed = &mut signed[..count];
     signed.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
+    // The Authorization value, written once; its SignedHeaders part is also line 5 of the
+    // canonical request.
+    let names_len: usize = signed.iter().map(|(n, _)| n.len() + 1).sum();
+    let mut authorization = BytesMut::with_capacity(ALGORITHM.len() + access_key.len() + names_len + 64 + 40);
+    for piece in [ALGORITHM.as_bytes(), b" Access=", access_key.as_bytes(), b", SignedHeaders="] {
+        authorization.put_slice(piece);
+    }
+    let names_start = authorization.len();
+    for (i, (name, _)) in signed.iter().enumerate() {
+        if i > 0 {
+            authorization.put_u8(b';');
+        }
+        authorization.put_slice(name.as_bytes());
+    }
+    let signed_headers = &authorization[names_start..];
+
+    // The canonical request, streamed into SHA-256 (never kept as a string).
     let mut creq = Sha256::new();
     let method = req.method().as_str();
     if method.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -148,21 +188,14 @@ fn apply(
     creq.update(b"\n");
     creq.update(req.uri().query().unwrap_or("").as_bytes());
     creq.update(b"\n");
-    for (name, value) in &signed {
+    for (name, value) in signed.iter() {
         creq.update(name.as_bytes());
         creq.update(b":");
         creq.update(value);
         creq.update(b"\n");
     }
     creq.update(b"\n");
-    let mut signed_headers = BytesMut::with_capacity(signed.iter().map(|(n, _)| n.len() + 1).sum());
-    for (i, (name, _)) in signed.iter().enumerate() {
-        if i > 0 {
-            signed_headers.put_u8(b';');
-        }
-        signed_headers.put_slice(name.as_bytes());
-    }
-    creq.update(&signed_headers);
+    creq.update(signed_headers);
     creq.update(b"\n");
     let body = req.body();
     // As the official signer: an empty body hashes as empty even when unsigned.
@@ -171,24 +204,20 @@ fn apply(
     } else if plan.unsigned {
         creq.update(UNSIGNED_PAYLOAD.as_bytes());
     } else {
-        creq.update(hex(&Sha256::digest(body)));
+        creq.update(&hex(&Sha256::digest(body)));
     }
 
+    // The string to sign: `SDK-HMAC-SHA256\n<date>\n<hex hash of the canonical request>`.
+    let mut to_sign = [0u8; ALGORITHM.len() + 1 + 16 + 1 + 64];
+    let (algorithm, rest) = to_sign.split_at_mut(ALGORITHM.len());
+    algorithm.copy_from_slice(ALGORITHM.as_bytes());
+    rest[0] = b'\n';
+    rest[1..17].copy_from_slice(&date);
+    rest[17] = b'\n';
+    rest[18..].copy_from_slice(&hex(&creq.finalize()));
     let mut mac = secret_key.hmac();
-    mac.update(ALGORITHM.as_bytes());
-    mac.update(b"\n");
-    mac.update(date.as_bytes());
-    mac.update(b"\n");
-    mac.update(&hex(&creq.finalize()));
+    mac.update(&to_sign);
     let signature = hex(&mac.finalize().into_bytes());
-
-    let mut authorization = BytesMut::with_capacity(
-        ALGORITHM.len() + access_key.len() + signed_headers.len() + signature.len() + 40,
-    );
-    for piece in [ALGORITHM.as_bytes(), b" Access=", access_key.as_bytes(), b", SignedHeaders="] {
-        authorization.put_slice(piece);
-    }
-    authorization.put_slice(&signed_headers);
     authorization.put_slice(b", Signature=");
     authorization.put_slice(&signature);
     let mut value = HeaderValue::from_maybe_shared(authorization.freeze())
