@@ -204,7 +204,7 @@ fn apply(
     } else if plan.unsigned {
         creq.update(UNSIGNED_PAYLOAD.as_bytes());
     } else {
-        creq.update(&hex(&Sha256::digest(body)));
+        creq.update(hex(&Sha256::digest(body)));
     }
 
     // The string to sign: `SDK-HMAC-SHA256\n<date>\n<hex hash of the canonical request>`.
