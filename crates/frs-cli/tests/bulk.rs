@@ -329,6 +329,28 @@ fn a_progress_bar_on_a_terminal_plain_output_elsewhere_nothing_extra_with_json()
 }
 
 #[test]
+fn off_a_terminal_progress_is_a_plain_line_every_two_seconds() {
+    let frs = Frs::start();
+    create_set(&frs, "staff");
+    photos(frs.dir.path(), 24, 24);
+    // 24 adds of 200 ms each, one at a time: about 5 s, so two or three progress lines.
+    frs.emulator.inject_randomly(Fault::delay(Duration::from_millis(200)), 1.0, 1);
+    let out = frs.run(&["face", "import", "staff", "photos", "--ledger", "p.sqlite", "--concurrency", "1"]);
+    frs.emulator.inject_randomly(Fault::Drop, 0.0, 0);
+    out.ok();
+    let lines: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("import: ")).collect();
+    assert!(!lines.is_empty(), "{}", out.stderr);
+    for line in &lines {
+        assert!(line.contains("/24 done, 0 failed (") && line.ends_with("/s"), "{line}");
+    }
+    assert!(
+        !out.stderr.contains('\r') && !out.stderr.contains('\u{1b}'),
+        "no terminal codes: {:?}",
+        out.stderr
+    );
+}
+
+#[test]
 fn the_qps_cap_holds_within_ten_percent() {
     let frs = Frs::start();
     create_set(&frs, "staff");
