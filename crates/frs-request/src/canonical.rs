@@ -12,14 +12,6 @@ use crate::sign_error::SignError;
 /// Everything but `A–Z a–z 0–9 - _ . ~` is percent-encoded (Python `quote(s, safe='~')`).
 const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
-/// `E`: percent-encodes everything but the RFC 3986 unreserved characters, in upper-case hex.
-pub(crate) fn encode(s: &str) -> String {
-    // Collected, not `to_string()`: that went through `fmt` for every piece.
-    let mut out = String::with_capacity(s.len());
-    out.extend(utf8_percent_encode(s, ENCODE_SET));
-    out
-}
-
 /// Percent-decodes `s` once, leaving a `%` that is not followed by two hex digits as it is
 /// and reading invalid UTF-8 as U+FFFD (the official signer's behaviour).
 pub fn decode_lossy(s: &str) -> String {
@@ -53,18 +45,39 @@ pub(crate) fn canonical_uri(path: &str) -> Result<String, SignError> {
 /// The canonical query string: pairs sorted by raw key, then raw value (code-point order,
 /// stable), each written `E(key)=E(value)`, joined by `&`.
 pub(crate) fn canonical_query_string(pairs: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
-    sorted.sort_by(|a, b| (a.0.as_str(), a.1.as_str()).cmp(&(b.0.as_str(), b.1.as_str())));
     let mut out = String::new();
-    for (i, (k, v)) in sorted.into_iter().enumerate() {
+    push_canonical_query_string(&mut out, pairs);
+    out
+}
+
+/// Appends the canonical query string of `pairs` to `out`.
+pub(crate) fn push_canonical_query_string(out: &mut String, pairs: &[(String, String)]) {
+    let push = |out: &mut String, i: usize, (k, v): &(String, String)| {
         if i > 0 {
             out.push('&');
         }
         out.extend(utf8_percent_encode(k, ENCODE_SET));
         out.push('=');
         out.extend(utf8_percent_encode(v, ENCODE_SET));
+    };
+    // Most requests have one or two parameters, often already in order: no sorted copy then.
+    if pairs.windows(2).all(|w| (w[0].0.as_str(), w[0].1.as_str()) <= (w[1].0.as_str(), w[1].1.as_str())) {
+        for (i, pair) in pairs.iter().enumerate() {
+            push(out, i, pair);
+        }
+        return;
     }
-    out
+    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
+    sorted.sort_by(|a, b| (a.0.as_str(), a.1.as_str()).cmp(&(b.0.as_str(), b.1.as_str())));
+    for (i, pair) in sorted.into_iter().enumerate() {
+        push(out, i, pair);
+    }
+}
+
+/// Appends `s` to `out` percent-encoded (`E`: everything but the RFC 3986 unreserved
+/// characters, in upper-case hex), with no string in between.
+pub(crate) fn push_encoded(out: &mut String, s: &str) {
+    out.extend(utf8_percent_encode(s, ENCODE_SET));
 }
 
 /// Splits a raw query (`a=1&b=x%20y`) into decoded pairs; a piece without `=` has an empty

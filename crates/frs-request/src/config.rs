@@ -9,7 +9,7 @@ use frs_types::{EnterpriseProjectId, ProjectId, Region};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::body::Body;
-use crate::canonical::{canonical_query_string, encode};
+use crate::canonical::{push_canonical_query_string, push_encoded};
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::BuildError;
@@ -185,9 +185,10 @@ impl Config {
         let (endpoint, mut path) = match service {
             Service::Frs(version) => {
                 let mut path = String::with_capacity(128);
-                for piece in ["/", version.as_str(), "/", &encode(self.project_id.as_str())] {
+                for piece in ["/", version.as_str(), "/"] {
                     path.push_str(piece);
                 }
+                push_encoded(&mut path, self.project_id.as_str());
                 (&self.endpoint, path)
             }
             Service::Iam => (&self.iam_endpoint, String::new()),
@@ -198,12 +199,11 @@ impl Config {
         };
         for segment in segments {
             path.push('/');
-            path.push_str(&encode(segment));
+            push_encoded(&mut path, segment);
         }
-        let query = canonical_query_string(query);
         if !query.is_empty() {
             path.push('?');
-            path.push_str(&query);
+            push_canonical_query_string(&mut path, query);
         }
         let target = path;
         http::Uri::builder()
