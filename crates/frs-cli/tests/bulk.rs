@@ -67,7 +67,19 @@ fn an_interrupted_import_resumes_without_enrolling_twice_and_a_faulty_delete_rem
     let frs = Frs::start();
     create_set(&frs, "staff");
     photos(frs.dir.path(), 2_000, 200);
-    let import = ["face", "import", "staff", "photos", "--ledger", "staff.sqlite", "--concurrency", "4"];
+    // At most 500 adds a second, so that the signals below land mid-run on any machine.
+    let import = [
+        "face",
+        "import",
+        "staff",
+        "photos",
+        "--ledger",
+        "staff.sqlite",
+        "--concurrency",
+        "4",
+        "--qps",
+        "500",
+    ];
 
     // Interrupted by Ctrl-C a quarter of the way...
     let mut child = spawn(&frs, &import);
