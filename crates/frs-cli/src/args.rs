@@ -270,7 +270,7 @@ pub(crate) enum FaceCommand {
     DeleteMany(DeleteManyArgs),
     /// Every face of a face set, all pages, as JSON lines.
     #[command(after_help = "Example:\n  frs face export staff > staff.jsonl")]
-    Export(FaceSetOnlyArgs),
+    Export(FaceSetArg),
     /// Compare what a ledger says is enrolled with what the face set holds.
     #[command(after_help = "Example:\n  frs face reconcile staff --ledger staff.sqlite")]
     Reconcile(ReconcileArgs),
@@ -322,14 +322,6 @@ pub(crate) struct DeleteManyArgs {
     /// At most this many requests per second.
     #[arg(long, value_name = "N")]
     pub(crate) qps: Option<f64>,
-}
-
-/// A command that takes only a face set.
-#[derive(Debug, Args)]
-pub(crate) struct FaceSetOnlyArgs {
-    /// The face set.
-    #[arg(value_name = "FACE_SET")]
-    pub(crate) face_set: String,
 }
 
 /// `frs face reconcile`

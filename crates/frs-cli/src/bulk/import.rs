@@ -115,7 +115,8 @@ pub(crate) fn run(args: &ImportArgs, global: &GlobalArgs, printer: Printer) -> R
             }
         })
         .filter_map(|source| {
-            let prepared = prepare(&source, &set, &lock(), &run_id, &client, &tally);
+            let prepared =
+                prepare(&source, &set, &lock(), &run_id, &client, &tally).unwrap_or_else(Prepared::Failed);
             let (counter, note) = match prepared {
                 Prepared::Send(pending, add) => return Some((pending, add)),
                 Prepared::Counted => {
@@ -205,22 +206,9 @@ enum Prepared {
     Unknown(String),
 }
 
-/// Reads one image and decides what to do with it.
+/// Reads one image and decides what to do with it; `Err` is an image that cannot be
+/// enrolled as it is.
 fn prepare(
-    source: &Source,
-    set: &FaceSetName,
-    ledger: &Ledger,
-    run_id: &str,
-    client: &crate::client::Client,
-    tally: &Tally,
-) -> Prepared {
-    match try_prepare(source, set, ledger, run_id, client, tally) {
-        Ok(prepared) => prepared,
-        Err(text) => Prepared::Failed(text),
-    }
-}
-
-fn try_prepare(
     source: &Source,
     set: &FaceSetName,
     ledger: &Ledger,

@@ -14,7 +14,7 @@ use frs_request::{RateLimit, RetryPolicy};
 use frs_types::FaceSetName;
 use serde_json::Value;
 
-use crate::args::{FaceSetOnlyArgs, Format, GlobalArgs};
+use crate::args::{FaceSetArg, Format, GlobalArgs};
 use crate::client::{Client, Runner};
 use crate::exit::CliError;
 use crate::output::{Printer, Table};
@@ -61,7 +61,7 @@ fn print_summary(printer: Printer, summary: &Value) -> Result<(), CliError> {
 }
 
 /// `frs face export SET`: every face, all pages, one JSON object a line.
-pub(crate) fn export(args: &FaceSetOnlyArgs, global: &GlobalArgs, printer: Printer) -> Result<(), CliError> {
+pub(crate) fn export(args: &FaceSetArg, global: &GlobalArgs, printer: Printer) -> Result<(), CliError> {
     let set: FaceSetName = args.face_set.parse()?;
     let runner = Runner::new(global)?;
     if runner.dry_run() {
