@@ -9,6 +9,7 @@
 //! | 4 | not found: face set, face, external image id, field value |
 //! | 5 | any other error answer of the service |
 //! | 6 | transport failure or timeout |
+//! | 130 | a bulk job stopped by Ctrl-C (after finishing what was under way and printing its summary) |
 
 use std::fmt::Display;
 
@@ -27,6 +28,8 @@ pub(crate) const NOT_FOUND: u8 = 4;
 pub(crate) const SERVICE: u8 = 5;
 /// No answer: the transport failed or timed out.
 pub(crate) const TRANSPORT: u8 = 6;
+/// A bulk job stopped by Ctrl-C (128 + SIGINT, as a shell reports it).
+pub(crate) const INTERRUPTED: u8 = 130;
 
 /// Why a command failed. `Display` is the text after `error: ` on stderr; it never holds a
 /// secret (the SDK's errors never do, and the messages built here name places, not values).
@@ -47,6 +50,9 @@ pub(crate) enum CliError {
     /// Anything else that stops the tool.
     #[error("{0}")]
     Failed(String),
+    /// A bulk job stopped by Ctrl-C; the text says what is left to do.
+    #[error("{0}")]
+    Interrupted(String),
 }
 
 impl CliError {
@@ -62,6 +68,7 @@ impl CliError {
             Self::Credentials(_) => CREDENTIALS,
             Self::Call(e) => call_exit_code(e),
             Self::Output(_) | Self::Failed(_) => FAILED,
+            Self::Interrupted(_) => INTERRUPTED,
         }
     }
 }

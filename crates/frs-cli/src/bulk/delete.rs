@@ -70,7 +70,8 @@ pub(crate) fn run(args: &DeleteManyArgs, global: &GlobalArgs, printer: Printer) 
     let progress = Progress::new("delete", total, printer.format());
     let ledger = Mutex::new(ledger);
     let counts = Counts::default();
-    let ops = selectors.into_iter().map(|(sha256, selector)| {
+    let interrupt = super::Interrupt::install();
+    let ops = selectors.into_iter().take_while(|_| !interrupt.is_set()).map(|(sha256, selector)| {
         (Key { shown: shown(&selector), sha256 }, DeleteFaces::new(set.clone(), selector))
     });
     let options = BulkOptions::concurrency(usize::from(args.concurrency));
@@ -124,6 +125,9 @@ pub(crate) fn run(args: &DeleteManyArgs, global: &GlobalArgs, printer: Printer) 
             "seconds": (progress.seconds() * 1000.0).round() / 1000.0,
         }),
     )?;
+    if interrupt.is_set() {
+        return Err(CliError::Interrupted("interrupted; run the same delete again for the rest".to_owned()));
+    }
     if failed > 0 || summary.stopped.is_some() {
         return Err(CliError::Failed(format!(
             "{} selector(s) not deleted",

@@ -106,7 +106,9 @@ pub(crate) fn run(args: &ImportArgs, global: &GlobalArgs, printer: Printer) -> R
             &tally.detail(),
         );
     };
+    let interrupt = super::Interrupt::install();
     let input = sources(&args.source)?
+        .take_while(|_| !interrupt.is_set())
         .map_while(|source| match source {
             Ok(source) => Some(source),
             Err(e) => {
@@ -177,12 +179,17 @@ pub(crate) fn run(args: &ImportArgs, global: &GlobalArgs, printer: Printer) -> R
         "duplicates": Tally::get(&tally.duplicates),
         "failed": Tally::get(&tally.failed),
         "unknown": Tally::get(&tally.unknown),
-        "stopped": stopped,
+        "stopped": if interrupt.is_set() { Some("interrupted (Ctrl-C)".to_owned()) } else { stopped.as_ref().cloned() },
         "seconds": (progress.seconds() * 1000.0).round() / 1000.0,
     });
     print_summary(printer, &counts)?;
     if let Some(e) = stop.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
         return Err(e);
+    }
+    if interrupt.is_set() {
+        return Err(CliError::Interrupted(
+            "interrupted; run the same import again to go on where it stopped".to_owned(),
+        ));
     }
     let bad = Tally::get(&tally.failed) + Tally::get(&tally.unknown);
     if bad > 0 || stopped.is_some() {

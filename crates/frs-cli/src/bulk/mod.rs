@@ -73,5 +73,52 @@ pub(crate) fn export(args: &FaceSetArg, global: &GlobalArgs, printer: Printer) -
     Ok(())
 }
 
+/// Ctrl-C during a bulk job: the first stops it from starting more items (those under way
+/// finish and are recorded, the summary is printed, the exit code is 130); a second stops
+/// the process at once (the ledger is consistent either way).
+///
+/// The handler is installed explicitly, so it also works when the job was started with
+/// `SIGINT` ignored (a background job of a non-interactive shell).
+pub(crate) struct Interrupt(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Interrupt {
+    /// Installs the handler (before the job starts, so no signal is missed).
+    fn install() -> Self {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build();
+            let stream = runtime.as_ref().ok().and_then(|rt| {
+                let _inside = rt.enter();
+                signal(SignalKind::interrupt()).ok()
+            });
+            if let (Ok(runtime), Some(mut sigint)) = (runtime, stream) {
+                let set = flag.clone();
+                let _ = std::thread::Builder::new().name("frs-interrupt".into()).spawn(move || {
+                    runtime.block_on(async move {
+                        if sigint.recv().await.is_some() {
+                            set.store(true, std::sync::atomic::Ordering::SeqCst);
+                            let _ = std::io::Write::write_all(
+                                &mut std::io::stderr(),
+                                b"interrupted: finishing what is under way (Ctrl-C again to stop at once)\n",
+                            );
+                            if sigint.recv().await.is_some() {
+                                std::process::exit(i32::from(crate::exit::INTERRUPTED));
+                            }
+                        }
+                    });
+                });
+            }
+        }
+        Self(flag)
+    }
+
+    /// Whether Ctrl-C was pressed.
+    fn is_set(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 /// Faces per listing request of `export` and `reconcile`.
 const EXPORT_PAGE: u32 = 1000;
