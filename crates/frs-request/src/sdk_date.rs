@@ -23,22 +23,21 @@ pub(crate) fn sdk_date_bytes(time: SystemTime) -> Result<[u8; 16], SignError> {
         return Err(SignError::ClockBeforeEpoch);
     }
     // Digits by hand: `format!` was a visible share of every signature.
-    let y = u64::try_from(y).map_err(|_| SignError::ClockBeforeEpoch)?;
-    let fields =
-        [(y, 4), (u64::from(m), 2), (u64::from(d), 2), (rem / 3600, 2), (rem % 3600 / 60, 2), (rem % 60, 2)];
+    let y = u32::try_from(y).map_err(|_| SignError::ClockBeforeEpoch)?;
+    // Each digit is below 10, so the conversion cannot fail.
+    let digit = |n: u32| b'0' + u8::try_from(n % 10).unwrap_or(0);
+    let two = |n: u32| [digit(n / 10), digit(n)];
+    let rem = u32::try_from(rem).unwrap_or(0);
     let mut out = [0u8; 16];
-    let mut at = 0;
-    for (i, (value, width)) in fields.into_iter().enumerate() {
-        if i == 3 {
-            out[at] = b'T';
-            at += 1;
-        }
-        for place in (0..width).rev() {
-            out[at] = b'0' + u8::try_from(value / 10u64.pow(place) % 10).unwrap_or(0);
-            at += 1;
-        }
-    }
-    out[at] = b'Z';
+    out[..2].copy_from_slice(&two(y / 100));
+    out[2..4].copy_from_slice(&two(y % 100));
+    out[4..6].copy_from_slice(&two(m));
+    out[6..8].copy_from_slice(&two(d));
+    out[8] = b'T';
+    out[9..11].copy_from_slice(&two(rem / 3600));
+    out[11..13].copy_from_slice(&two(rem % 3600 / 60));
+    out[13..15].copy_from_slice(&two(rem % 60));
+    out[15] = b'Z';
     Ok(out)
 }
 
