@@ -424,3 +424,18 @@ fn reconcile_beyond_the_listing_bound_looks_each_ledger_face_up() {
     let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(report["missing"], 1, "{report}");
 }
+
+#[test]
+fn an_import_dry_run_says_what_it_would_do_and_sends_nothing() {
+    let frs = Frs::start();
+    create_set(&frs, "staff");
+    photos(frs.dir.path(), 3, 3);
+    frs.run(&["face", "import", "staff", "photos", "--ledger", "d.sqlite"]).ok();
+    photos(frs.dir.path(), 5, 5);
+    let before = frs.emulator.requests().len();
+    let out = frs.run(&["face", "import", "staff", "photos", "--ledger", "d.sqlite", "--dry-run"]);
+    let text = out.ok();
+    assert!(text.contains("skip p000/img-00000.png (already enrolled)\n"), "{text}");
+    assert!(text.contains("add p003/img-00003.png as img-00003\n"), "{text}");
+    assert_eq!(frs.emulator.requests().len(), before, "a dry run sends nothing");
+}

@@ -15,8 +15,10 @@
 //! time as a worker frees up, never collected whole.
 
 use frs_types::ErrorCode;
+use frs_types::models::faces::DeleteFacesResponse;
 
 use crate::error::Error;
+use crate::faces::nothing_matched;
 use crate::operation::Reply;
 use crate::response::Outcome;
 
@@ -137,31 +139,15 @@ pub enum DeleteOutcome {
 }
 
 impl DeleteOutcome {
-    /// Classifies a delete's result.
-    pub fn of<T: HasFaceNumber, E>(result: &Result<Reply<T>, Error<E>>) -> Self {
+    /// Classifies the result of a delete (by selector or by filter).
+    pub fn of<E>(result: &Result<Reply<DeleteFacesResponse>, Error<E>>) -> Self {
         match result {
             Ok(reply) if matches!(reply.outcome, Outcome::GoneCountUnknown { .. }) => Self::Deleted(None),
-            Ok(reply) => Self::Deleted(reply.value.face_number()),
-            Err(error) if error.code().is_some_and(is_nothing_matched) => Self::AlreadyAbsent,
+            Ok(reply) => Self::Deleted(reply.value.face_number),
+            Err(error) if error.code().is_some_and(nothing_matched) => Self::AlreadyAbsent,
             Err(_) => Self::Failed,
         }
     }
-}
-
-/// A delete's answer, for [`DeleteOutcome::of`].
-pub trait HasFaceNumber {
-    /// The number of faces deleted, when the answer says.
-    fn face_number(&self) -> Option<u64>;
-}
-
-impl HasFaceNumber for frs_types::models::faces::DeleteFacesResponse {
-    fn face_number(&self) -> Option<u64> {
-        self.face_number
-    }
-}
-
-fn is_nothing_matched(code: &ErrorCode) -> bool {
-    matches!(code, ErrorCode::FieldNotFound | ErrorCode::FaceIdNotFound | ErrorCode::NoDataMatched)
 }
 
 /// The state of a bulk run, shared by its workers: what has been handed out and how it

@@ -100,14 +100,18 @@ impl Operation for DeleteFaces {
     }
 }
 
+/// Whether a delete's error code means nothing matched its selector or filter
+/// (`FRS.0402`, `FRS.0403`, `FRS.0407`).
+pub(crate) fn nothing_matched(code: &ErrorCode) -> bool {
+    matches!(code, ErrorCode::FieldNotFound | ErrorCode::FaceIdNotFound | ErrorCode::NoDataMatched)
+}
+
 /// What a delete reports when its retry found nothing after a lost answer: the set, no count.
 fn gone(face_set: &FaceSetName, code: &ErrorCode) -> Option<DeleteFacesResponse> {
-    matches!(code, ErrorCode::FieldNotFound | ErrorCode::FaceIdNotFound | ErrorCode::NoDataMatched).then(
-        || DeleteFacesResponse {
-            face_set_name: Some(face_set.as_str().to_owned()),
-            ..DeleteFacesResponse::default()
-        },
-    )
+    nothing_matched(code).then(|| DeleteFacesResponse {
+        face_set_name: Some(face_set.as_str().to_owned()),
+        ..DeleteFacesResponse::default()
+    })
 }
 
 /// The most faces a listing can reach: `offset + limit` may not exceed it.

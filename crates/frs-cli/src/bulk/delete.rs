@@ -37,13 +37,14 @@ pub(crate) fn run(args: &DeleteManyArgs, global: &GlobalArgs, printer: Printer) 
     if let Some(filter) = &args.filter {
         return by_filter(&set, &Filter::parse(filter)?, global, printer);
     }
-    // Every selector is checked before anything is sent.
-    let (selectors, ledger) = match (&args.file, &args.ledger) {
-        (Some(file), _) => (selectors_of_file(file)?, None),
-        (None, ledger) => {
-            let runner = Runner::new(global)?;
+    // A file's selectors are checked before the configuration is read (bad input: exit 2).
+    let from_file = args.file.as_deref().map(selectors_of_file).transpose()?;
+    let runner = Runner::new(global)?;
+    let (selectors, ledger) = match from_file {
+        Some(selectors) => (selectors, None),
+        None => {
             let project = runner.client().config().project_id().as_str().to_owned();
-            let ledger = Ledger::open(&ledger_path(ledger.as_deref())?, &project, set.as_str())?;
+            let ledger = Ledger::open(&ledger_path(args.ledger.as_deref())?, &project, set.as_str())?;
             let selectors = ledger
                 .enrolled_images(true)?
                 .into_iter()
@@ -55,7 +56,6 @@ pub(crate) fn run(args: &DeleteManyArgs, global: &GlobalArgs, printer: Printer) 
             (selectors, Some(ledger))
         }
     };
-    let runner = Runner::new(global)?;
     if runner.dry_run() {
         for (_, selector) in &selectors {
             crate::output::write_out(&format!("would delete {}\n", shown(selector)))?;
