@@ -1,5 +1,6 @@
 //! Credentials checked as Huawei's API gateway checks them.
 
+use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
 use axum::http::request::Parts;
@@ -93,9 +94,9 @@ pub(crate) fn check(shared: &Shared, parts: &Parts, body: &[u8]) -> Result<(), R
     let verified = verify(
         parts,
         body,
-        |ak| match config.access_keys.iter().find(|p| p.access_key == ak) {
-            Some(p) => Some(Secret::new(p.secret_key.clone())),
-            None => temporary(ak).map(|(p, _)| Secret::new(p.secret_key)),
+        |ak| match config.access_keys.iter().position(|p| p.access_key == ak) {
+            Some(i) => shared.secrets.get(i).map(Cow::Borrowed),
+            None => temporary(ak).map(|(p, _)| Cow::Owned(Secret::new(p.secret_key))),
         },
         now_with_offset(config.clock_offset_secs),
         config.max_clock_skew,
@@ -109,14 +110,13 @@ pub(crate) fn check(shared: &Shared, parts: &Parts, body: &[u8]) -> Result<(), R
         },
         other => refuse(&other.to_string()),
     })?;
-    let configured = config.access_keys.iter().find(|p| p.access_key == verified.access_key).cloned();
-    let pair = match configured {
-        Some(pair) => Some(pair),
+    let pair = match config.access_keys.iter().find(|p| p.access_key == verified.access_key) {
+        Some(pair) => Some(Cow::Borrowed(pair)),
         None => match temporary(&verified.access_key) {
             Some((_, expires_at)) if expires_at <= SystemTime::now() => {
                 return Err(refuse("the temporary credentials have expired"));
             }
-            Some((pair, _)) => Some(pair),
+            Some((pair, _)) => Some(Cow::Owned(pair)),
             None => None,
         },
     };

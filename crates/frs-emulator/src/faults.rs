@@ -268,6 +268,11 @@ impl FaultQueue {
         self.next_for(&Target { path: "/", operation: None, face_set: None })
     }
 
+    /// Whether no fault is armed (then [`FaultQueue::next_for`] is `None` for every request).
+    pub(crate) fn is_idle(&self) -> bool {
+        self.queue.is_empty() && self.random.is_none()
+    }
+
     /// The fault for a request to `target`, if any: the first queued rule in scope, else the
     /// random one.
     pub(crate) fn next_for(&mut self, target: &Target<'_>) -> Option<Fault> {

@@ -11,14 +11,16 @@ pub(crate) fn request_id(n: u64) -> String {
     format!("{first:016x}{second:016x}")
 }
 
+const X_REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-request-id");
+
 pub(crate) fn json_response(status: StatusCode, body: &Value, request_id: &str) -> Response<Body> {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     let mut resp = Response::new(Body::from(bytes));
     *resp.status_mut() = status;
     let headers = resp.headers_mut();
-    headers.insert("content-type", HeaderValue::from_static("application/json;charset=UTF-8"));
+    headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json;charset=UTF-8"));
     if let Ok(v) = HeaderValue::from_str(request_id) {
-        headers.insert("x-request-id", v);
+        headers.insert(X_REQUEST_ID, v);
     }
     resp
 }

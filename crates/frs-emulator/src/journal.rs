@@ -10,39 +10,120 @@
 
 use std::collections::VecDeque;
 
-use crate::server::RecordedRequest;
+use crate::server::{ADMIN_TOKEN_HEADER, RecordedRequest};
 
 /// The longest header value kept in the journal, in bytes; longer ones are cut and marked.
 pub(crate) const MAX_HEADER_VALUE: usize = 1024;
 
-/// A header value as the journal keeps it.
-pub(crate) fn truncated(value: &str) -> String {
+/// Appends `value` as the journal keeps it: cut to [`MAX_HEADER_VALUE`] bytes and marked.
+fn push_truncated(out: &mut String, value: &str) {
     if value.len() <= MAX_HEADER_VALUE {
-        return value.to_owned();
+        out.push_str(value);
+        return;
     }
     let mut end = MAX_HEADER_VALUE;
     while !value.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}… ({} bytes, truncated)", &value[..end], value.len())
+    out.push_str(&value[..end]);
+    out.push_str(&format!("… ({} bytes, truncated)", value.len()));
+}
+
+/// A request as the journal keeps it: the method, the target and all the headers in one
+/// buffer — a few allocations per request rather than two per header, as every request is
+/// recorded — made into a [`RecordedRequest`] only when read. Secret values are `***` and
+/// long ones truncated as they are recorded.
+#[derive(Debug)]
+pub(crate) struct Received {
+    method: http::Method,
+    /// The target, then each header's name and value, back to back.
+    text: String,
+    target_end: usize,
+    /// Where each header's name and value end in `text`.
+    ends: Vec<(usize, usize)>,
+    body_len: usize,
+    canonical_request: Option<String>,
+    string_to_sign: Option<String>,
+}
+
+impl Received {
+    pub(crate) fn new(parts: &http::request::Parts, body_len: usize) -> Self {
+        let target = parts.uri.path_and_query().map_or("", http::uri::PathAndQuery::as_str);
+        let guess = target.len().min(MAX_HEADER_VALUE + 40)
+            + parts
+                .headers
+                .iter()
+                .map(|(n, v)| n.as_str().len() + v.len().min(MAX_HEADER_VALUE + 40))
+                .sum::<usize>();
+        let mut text = String::with_capacity(guess);
+        push_truncated(&mut text, target);
+        let target_end = text.len();
+        let mut ends = Vec::with_capacity(parts.headers.len());
+        for (name, value) in &parts.headers {
+            text.push_str(name.as_str());
+            let name_end = text.len();
+            if matches!(
+                name.as_str(),
+                "authorization"
+                    | "x-auth-token"
+                    | "x-security-token"
+                    | "x-metadata-token"
+                    | ADMIN_TOKEN_HEADER
+            ) {
+                text.push_str("***");
+            } else {
+                push_truncated(&mut text, &String::from_utf8_lossy(value.as_bytes()));
+            }
+            ends.push((name_end, text.len()));
+        }
+        Self {
+            method: parts.method.clone(),
+            text,
+            target_end,
+            ends,
+            body_len,
+            canonical_request: None,
+            string_to_sign: None,
+        }
+    }
+
+    fn size(&self) -> usize {
+        self.method.as_str().len()
+            + self.text.len()
+            + self.canonical_request.as_ref().map_or(0, String::len)
+            + self.string_to_sign.as_ref().map_or(0, String::len)
+    }
+
+    fn to_recorded(&self) -> RecordedRequest {
+        let mut start = self.target_end;
+        let headers = self
+            .ends
+            .iter()
+            .map(|&(name_end, value_end)| {
+                let pair = (self.text[start..name_end].to_owned(), self.text[name_end..value_end].to_owned());
+                start = value_end;
+                pair
+            })
+            .collect();
+        RecordedRequest {
+            method: self.method.to_string(),
+            target: self.text[..self.target_end].to_owned(),
+            headers,
+            body_len: self.body_len,
+            canonical_request: self.canonical_request.clone(),
+            string_to_sign: self.string_to_sign.clone(),
+        }
+    }
 }
 
 /// The requests received lately, oldest first.
 #[derive(Debug)]
 pub(crate) struct Journal {
     /// Each request with its size and its request id.
-    entries: VecDeque<(RecordedRequest, usize, String)>,
+    entries: VecDeque<(Received, usize, String)>,
     bytes: usize,
     max_entries: usize,
     max_bytes: usize,
-}
-
-fn size(request: &RecordedRequest) -> usize {
-    request.method.len()
-        + request.target.len()
-        + request.headers.iter().map(|(n, v)| n.len() + v.len()).sum::<usize>()
-        + request.canonical_request.as_ref().map_or(0, String::len)
-        + request.string_to_sign.as_ref().map_or(0, String::len)
 }
 
 impl Journal {
@@ -52,8 +133,8 @@ impl Journal {
 
     /// Records a request answered with `request_id`, dropping the oldest ones beyond the
     /// bounds.
-    pub(crate) fn push(&mut self, request: RecordedRequest, request_id: String) {
-        let n = size(&request);
+    pub(crate) fn push(&mut self, request: Received, request_id: String) {
+        let n = request.size();
         self.entries.push_back((request, n, request_id));
         self.bytes += n;
         self.trim();
@@ -88,6 +169,6 @@ impl Journal {
     }
 
     pub(crate) fn to_vec(&self) -> Vec<RecordedRequest> {
-        self.entries.iter().map(|(r, _, _)| r.clone()).collect()
+        self.entries.iter().map(|(r, _, _)| r.to_recorded()).collect()
     }
 }

@@ -243,6 +243,9 @@ pub(crate) struct Shared {
     /// Snapshots of the state, by name.
     pub(crate) snapshots: Mutex<BTreeMap<String, state::dump::StateDump>>,
     pub(crate) log: Mutex<journal::Journal>,
+    /// The secret key of each configured access key (in `config.access_keys`' order), kept
+    /// so that each key's HMAC state is prepared once, not per request.
+    pub(crate) secrets: Vec<frs_request::Secret>,
     /// Requests received so far (numbers the request ids).
     pub(crate) requests_seen: std::sync::atomic::AtomicU64,
     /// Differs from one start to the next, so request ids do not repeat after a restart.
@@ -320,7 +323,10 @@ impl Emulator {
         }
         let journal = journal::Journal::new(config.journal_max_entries, config.journal_max_bytes);
         let quota = faults::Quota::new(config.qps_quota);
+        let secrets =
+            config.access_keys.iter().map(|p| frs_request::Secret::new(p.secret_key.clone())).collect();
         let shared = Arc::new(Shared {
+            secrets,
             config,
             store: Mutex::new(initial),
             faults: Mutex::new(faults::FaultQueue::default()),

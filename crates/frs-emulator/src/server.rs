@@ -133,36 +133,9 @@ async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
 }
 
 fn record(shared: &Shared, parts: &http::request::Parts, body_len: usize) -> String {
-    let headers = parts
-        .headers
-        .iter()
-        .map(|(n, v)| {
-            let value = if matches!(
-                n.as_str(),
-                "authorization"
-                    | "x-auth-token"
-                    | "x-security-token"
-                    | "x-metadata-token"
-                    | ADMIN_TOKEN_HEADER
-            ) {
-                "***".to_owned()
-            } else {
-                crate::journal::truncated(&String::from_utf8_lossy(v.as_bytes()))
-            };
-            (n.as_str().to_owned(), value)
-        })
-        .collect();
-    let target = parts.uri.path_and_query().map(ToString::to_string).unwrap_or_default();
+    let received = crate::journal::Received::new(parts, body_len);
     let rid = next_request_id(shared);
-    let request = RecordedRequest {
-        method: parts.method.to_string(),
-        target: crate::journal::truncated(&target),
-        headers,
-        body_len,
-        canonical_request: None,
-        string_to_sign: None,
-    };
-    shared.log.lock().unwrap_or_else(PoisonError::into_inner).push(request, rid.clone());
+    shared.log.lock().unwrap_or_else(PoisonError::into_inner).push(received, rid.clone());
     rid
 }
 
@@ -237,6 +210,10 @@ async fn refuse_request_line(shared: &Shared, stream: &mut tokio::net::TcpStream
 
 /// Reads a body of at most `max` bytes within `timeout`.
 async fn read_body(body: Body, max: usize, timeout: Duration) -> Result<Bytes, BodyError> {
+    // Most requests (GET, DELETE) have none: no timer, no stream.
+    if hyper::body::Body::is_end_stream(&body) {
+        return Ok(Bytes::new());
+    }
     let collect = async {
         let mut stream = body.into_data_stream();
         let mut out = bytes::BytesMut::new();
@@ -289,20 +266,31 @@ async fn handle(shared: Arc<Shared>, connection: Connection, req: Request<Body>)
     let rid = record(&shared, &parts, body.len());
 
     // Routed first (a pure lookup), so that faults can be scoped to an operation or a set.
-    let segments: Vec<String> =
-        parts.uri.path().split('/').skip(1).map(frs_request::server::decode_lossy).collect();
-    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let segments: Vec<std::borrow::Cow<'_, str>> = parts
+        .uri
+        .path()
+        .split('/')
+        .skip(1)
+        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy())
+        .collect();
+    let segs: Vec<&str> = segments.iter().map(AsRef::as_ref).collect();
     let route = routes::find(&parts.method, &segs).filter(|r| {
         shared.config.metadata.enabled
             || !matches!(r.endpoint, Endpoint::MetadataToken | Endpoint::SecurityKey)
     });
-    let operation = route.map(|r| crate::faults::operation_name(r.endpoint));
-    let target = crate::faults::Target {
-        path: parts.uri.path(),
-        operation: operation.as_deref(),
-        face_set: route.map(|r| r.face_set).filter(|s| !s.is_empty()),
+    let fault = {
+        let mut faults = shared.faults.lock().unwrap_or_else(PoisonError::into_inner);
+        if faults.is_idle() {
+            None
+        } else {
+            let operation = route.map(|r| crate::faults::operation_name(r.endpoint));
+            faults.next_for(&crate::faults::Target {
+                path: parts.uri.path(),
+                operation: operation.as_deref(),
+                face_set: route.map(|r| r.face_set).filter(|s| !s.is_empty()),
+            })
+        }
     };
-    let fault = shared.faults.lock().unwrap_or_else(PoisonError::into_inner).next_for(&target);
     let lose_answer = fault == Some(Fault::LoseAnswer);
     match fault {
         Some(Fault::Respond { status, content_type, body, headers }) => {
@@ -370,12 +358,28 @@ async fn handle(shared: Arc<Shared>, connection: Connection, req: Request<Body>)
         return json_response(StatusCode::BAD_GATEWAY, &json!({}), &rid);
     }
     // The gateway's clock, as a client may use it to correct its own (`clock_offset_secs`).
-    if let Ok(date) =
-        HeaderValue::from_str(&http_date(auth::now_with_offset(shared.config.clock_offset_secs)))
-    {
-        response.headers_mut().insert("date", date);
+    if let Some(date) = date_header(auth::now_with_offset(shared.config.clock_offset_secs)) {
+        response.headers_mut().insert(http::header::DATE, date);
     }
     response
+}
+
+/// The `Date` header for `t`, formatted once per second per thread (it has a resolution of
+/// a second, and every answer carries it).
+fn date_header(t: SystemTime) -> Option<HeaderValue> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(u64, HeaderValue)>> = const { std::cell::RefCell::new(None) };
+    }
+    let secs = t.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((_, value)) = last.as_ref().filter(|(at, _)| *at == secs) {
+            return Some(value.clone());
+        }
+        let value = HeaderValue::from_str(&http_date(t)).ok()?;
+        *last = Some((secs, value.clone()));
+        Some(value)
+    })
 }
 
 /// An IMF-fixdate (`Tue, 01 Dec 2026 23:41:32 GMT`), as the gateway writes `Date`.

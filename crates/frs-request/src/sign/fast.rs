@@ -240,3 +240,70 @@ fn hex(bytes: &[u8]) -> [u8; 64] {
     }
     out
 }
+
+/// The signature a received request should carry, computed as [`sign_in_place`] computes
+/// one — streamed, no intermediate strings — or `None` when the request is not of the shape
+/// the fast path takes (then the general canonicalisation decides, with its errors).
+///
+/// `names` is the `SignedHeaders` list as sent, in its order; `date` the `X-Sdk-Date` value.
+/// `None` also for anything the general path would refuse or treat differently: a listed
+/// header that is missing, a value to trim or not ASCII, any header value that is not UTF-8.
+pub(crate) fn received_signature(
+    parts: &http::request::Parts,
+    names: &str,
+    date: &str,
+    body: &[u8],
+    secret_key: &Secret,
+) -> Option<[u8; 64]> {
+    let uri = &parts.uri;
+    if !is_plain_path(uri.path()) || !uri.query().is_none_or(is_canonical_query) {
+        return None;
+    }
+    // The general path reads every header as UTF-8 and refuses the request otherwise.
+    if !parts.headers.values().all(|v| std::str::from_utf8(v.as_bytes()).is_ok()) {
+        return None;
+    }
+    let mut creq = Sha256::new();
+    let method = parts.method.as_str();
+    if method.bytes().all(|b| b.is_ascii_uppercase()) {
+        creq.update(method.as_bytes());
+    } else {
+        creq.update(method.to_ascii_uppercase().as_bytes());
+    }
+    creq.update(b"\n");
+    let path = uri.path();
+    creq.update(path.as_bytes());
+    if !path.ends_with('/') {
+        creq.update(b"/");
+    }
+    creq.update(b"\n");
+    creq.update(uri.query().unwrap_or("").as_bytes());
+    creq.update(b"\n");
+    for name in names.split(';') {
+        let value = parts.headers.get(name)?.as_bytes();
+        if !is_trimmed_ascii(value) {
+            return None;
+        }
+        creq.update(name.as_bytes());
+        creq.update(b":");
+        creq.update(value);
+        creq.update(b"\n");
+    }
+    creq.update(b"\n");
+    creq.update(names.as_bytes());
+    creq.update(b"\n");
+    if body.is_empty() {
+        creq.update(EMPTY_PAYLOAD_SHA256.as_bytes());
+    } else {
+        match parts.headers.get_all(X_SDK_CONTENT_SHA256).iter().next_back() {
+            Some(sent) if is_trimmed_ascii(sent.as_bytes()) => creq.update(sent.as_bytes()),
+            Some(_) => return None,
+            None => creq.update(hex(&Sha256::digest(body))),
+        }
+    }
+    let mut mac = secret_key.hmac();
+    for piece in [ALGORITHM.as_bytes(), b"\n", date.as_bytes(), b"\n", &hex(&creq.finalize())] {
+        mac.update(piece);
+    }
+    Some(hex(&mac.finalize().into_bytes()))
+}

@@ -33,6 +33,7 @@
 mod fast;
 pub mod input;
 
+pub(crate) use fast::received_signature;
 pub use fast::sign_in_place;
 
 use std::fmt;
