@@ -83,7 +83,8 @@ pub(crate) fn run(emulator: &Emulator) -> Result<(), Box<dyn Error>> {
         return Err(format!("the search should find alice-1 only, found {found:?}").into());
     }
 
-    // 5. Alice's second photo moves to floor 3; the service keeps the other fields.
+    // 5. Alice's second photo moves to floor 3. Both fields are sent: the service's
+    //    documentation does not say whether an update merges or replaces the map.
     let alice_2 = faces
         .iter()
         .find(|f| f.external_image_id.as_deref() == Some("alice-2"))
@@ -91,7 +92,7 @@ pub(crate) fn run(emulator: &Emulator) -> Result<(), Box<dyn Error>> {
         .ok_or("the listing gave no face_id for alice-2")?;
     let updated = client.execute(
         &UpdateFace::new(staff.clone(), alice_2.parse()?)
-            .external_fields(ExternalFields::new().with("floor", 3)?),
+            .external_fields(ExternalFields::new().with("floor", 3)?.with("team", "ops")?),
     )?;
     let shown = client.execute(&ShowFaces::by_face_id(staff.clone(), alice_2.parse()?))?;
     let fields = shown.faces.iter().flatten().find_map(|f| f.external_fields.clone()).unwrap_or_default();
