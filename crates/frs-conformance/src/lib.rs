@@ -110,7 +110,22 @@ macro_rules! conformance_tests {
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
-// And so are those of the bulk guide.
+// And so are those of the bulk guide,
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/bulk.md")]
 struct BulkDoctests;
+
+// the guide,
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/guide.md")]
+struct GuideDoctests;
+
+// the architecture notes
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/architecture.md")]
+struct ArchitectureDoctests;
+
+// and the emulator's manual.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/emulator.md")]
+struct EmulatorDoctests;
