@@ -22,7 +22,7 @@
 //! - [`Config`], [`Credentials`], [`Endpoint`]: where requests go and who sends them
 //!   (`Config::for_region` for a public region, `Config::new` for any endpoint);
 //!   [`chain`] finds them as the official SDKs do (explicit values, environment, profile
-//!   file, ECS metadata — [`metadata`]), from what the caller read; [`env`] reads the
+//!   file, ECS metadata — [`metadata`]), from what the caller read; [`env`](mod@env) reads the
 //!   environment alone;
 //! - the operations, one type each, grouped as the service groups them: [`face_sets`]
 //!   ([`CreateFaceSet`](face_sets::CreateFaceSet), …), [`faces`]
