@@ -21,6 +21,33 @@
 //! ```
 //!
 //! Your own transport can run it the same way: it is the definition of "a transport".
+//!
+//! # When to use it
+//!
+//! When you write a transport — an [`frs_request::SyncTransport`] or
+//! [`frs_request::AsyncTransport`] over an HTTP stack of your own — add this crate as a
+//! dev-dependency and run the suite in a test file as above. It is not for testing
+//! *application* code: for that, start an [`frs_emulator::Emulator`] (or use a closure
+//! transport) in your own tests, as `docs/guide.md` shows. The crate is not published yet
+//! (`publish = false`); depend on it by path or git.
+//!
+//! Where to start: [`conformance_tests!`] (every check as a test), [`checks`] (one function
+//! per check, each taking a function from a [`Config`](frs_request::Config) and
+//! [`TransportLimits`](frs_request::TransportLimits) to a [`Subject`]), [`Blocking`] /
+//! [`Async`] (the subjects that wrap a transport in the core's clients).
+//!
+//! # Example
+//!
+//! One check run directly, over `frs-ureq`'s transport (this is what each generated
+//! `#[test]` does):
+//!
+//! ```
+//! use frs_conformance::{checks, Blocking};
+//!
+//! checks::signed_delete_by_custom_field_verifies_on_the_server(|config, limits| {
+//!     Blocking::new(config, frs_ureq::UreqTransport::new(limits))
+//! });
+//! ```
 
 #![deny(missing_docs)]
 
@@ -83,7 +110,22 @@ macro_rules! conformance_tests {
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
-// And so are those of the bulk guide.
+// And so are those of the bulk guide,
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/bulk.md")]
 struct BulkDoctests;
+
+// the guide,
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/guide.md")]
+struct GuideDoctests;
+
+// the architecture notes
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/architecture.md")]
+struct ArchitectureDoctests;
+
+// and the emulator's manual.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/emulator.md")]
+struct EmulatorDoctests;

@@ -1,24 +1,72 @@
-//! A local emulator of Huawei Cloud Face Recognition Service (FRS).
+//! A local emulator of Huawei Cloud Face Recognition Service (FRS), for tests and offline
+//! development.
 //!
-//! It serves real HTTP on loopback with the service's semantics, status codes and error
-//! bodies, and checks credentials as Huawei's API gateway does (tokens, and AK/SK
-//! signatures recomputed from the request as it arrived, within ±15 minutes). Tests start
-//! it in-process on `127.0.0.1:0`; faults (error answers, HTML pages from a "proxy",
-//! oversized or truncated bodies, delays, silence) can be injected for the next requests.
+//! It serves real HTTP on loopback with the service's paths, bodies, status codes and error
+//! codes — every operation of the API, IAM tokens and projects, and the ECS metadata
+//! service — and checks credentials as Huawei's API gateway does (tokens, and AK/SK
+//! signatures recomputed from the request as it arrived, within ±15 minutes, with the
+//! core's own verifier). Its face engine is declared rather than guessed: an image says who
+//! it shows ([`testimage`] writes such images), so search and compare answer the same way
+//! every time. Faults (error answers, a proxy's HTML page, throttling, delays, silence,
+//! dropped connections, truncated bodies) are injected for the next requests
+//! ([`Emulator::inject`], [`Fault`]); the state can be seeded, snapshotted and kept durably.
+//! The whole behaviour, including each place where it is a documented guess, is described
+//! in `docs/emulator.md`.
 //!
-//! It currently implements face sets seeded through [`Emulator::seed_face_set`] /
-//! [`Emulator::seed_face`] and deletion of faces by field; the remaining operations are
-//! answered with the gateway's `APIGW.0101` until they are added.
+//! # When to use it
 //!
-//! [`cli`] holds the options and run loop of the stand-alone server (the `frs-emulator`
-//! binary and `frs emulator`).
+//! - **In-process, from Rust tests**: [`Emulator::start`] listens on `127.0.0.1:0` on a
+//!   thread of its own with its own runtime (so blocking and async clients alike can use
+//!   it) and stops when dropped. Seed what a test needs with [`Emulator::seed_face_set`] /
+//!   [`Emulator::seed_face`] (or go through the API), then look at what arrived with
+//!   [`Emulator::requests`].
+//! - **As a program**, for a shell, another language's SDK or a CI job: the `frs-emulator`
+//!   binary (`cargo run -p frs-emulator -- --port 8080`) or `frs emulator`, which runs the
+//!   same code ([`cli`]). Both take the same flags; `frs emulator --print-env` prints the
+//!   `export` lines that point `frs` and the SDKs at it.
+//! - To check requests without any HTTP at all, a closure transport is lighter
+//!   (`frs_request::execute_blocking` with a closure, see `frs_request`'s docs); the
+//!   emulator is for when the service's *behaviour* matters: state, errors, auth, faults.
+//!
+//! No library crate needs it: it is a dev-dependency of the transports and the test-suites.
+//!
+//! # Example
+//!
+//! A test of your own code, against the emulator, over the blocking client:
 //!
 //! ```
-//! use frs_emulator::{Emulator, EmulatorConfig};
+//! use frs_emulator::{Emulator, EmulatorConfig, Fault, SeededFace};
+//! use frs_request::{faces::DeleteFaces, Config, Credentials, Endpoint, RetryPolicy};
+//! use frs_types::ErrorCode;
 //!
-//! let emulator = Emulator::start(EmulatorConfig::default())?;
-//! assert!(emulator.endpoint().starts_with("http://127.0.0.1:"));
-//! # Ok::<(), std::io::Error>(())
+//! let emulator = Emulator::start(EmulatorConfig::default())?; // 127.0.0.1, a free port
+//! emulator.seed_face_set("staff", &[]);
+//! emulator.seed_face("staff", SeededFace::new("img-1"));
+//!
+//! let config = Config::new(
+//!     Endpoint::parse(&emulator.endpoint())?,
+//!     EmulatorConfig::DEFAULT_PROJECT_ID.parse()?,
+//!     Credentials::access_key(EmulatorConfig::DEFAULT_ACCESS_KEY, EmulatorConfig::DEFAULT_SECRET_KEY),
+//! );
+//! let client = frs_ureq::Client::new(config.clone());
+//! let op = DeleteFaces::by_external_image_id("staff".parse()?, "img-1".parse()?);
+//! assert_eq!(client.execute(&op)?.face_number, Some(1)); // signature verified, face deleted
+//! assert_eq!(emulator.face_count("staff"), Some(0));
+//!
+//! // Deleting it again: the service's own error answer, typed.
+//! let err = client.execute(&op).unwrap_err();
+//! assert_eq!(err.code(), Some(&ErrorCode::FieldNotFound));
+//!
+//! // A proxy's HTML 502 for the next request: a decode error, retryable, not retried here.
+//! emulator.inject(Fault::html(502, "<html>Bad Gateway</html>"), 1);
+//! let once = frs_ureq::Client::new(config.with_retry(RetryPolicy::none()));
+//! assert!(once.execute(&op).unwrap_err().is_retryable());
+//!
+//! // Every request as it arrived (secrets redacted).
+//! let seen = emulator.requests();
+//! assert_eq!(seen[0].method, "DELETE");
+//! assert_eq!(seen[0].target, "/v2/0a1b2c3d4e5f60718293a4b5c6d7e8f9/face-sets/staff/faces?external_image_id=img-1");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 #![deny(missing_docs)]

@@ -75,6 +75,33 @@ impl Attribute {
 /// Detects every face of an image, with the attributes asked for:
 /// `POST /v2/{project_id}/face-detect`. (The official SDK's `*_intl` methods send the same
 /// request.)
+///
+/// ```
+/// use std::{convert::Infallible, time::SystemTime};
+/// use bytes::Bytes;
+/// use frs_request::detection::{Attribute, DetectFaces};
+/// use frs_request::{execute_blocking, Config, Credentials, Endpoint};
+/// use frs_types::Image;
+///
+/// let op = DetectFaces::new(Image::from_url("/bucket/group.jpg")?)
+///     .attributes(&[Attribute::Gender, Attribute::Age, Attribute::Gender]);
+/// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+///                          "my-project".parse()?, Credentials::token("my-token"));
+/// let transport = |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, Infallible> {
+///     assert_eq!(req.uri().path(), "/v2/my-project/face-detect");
+///     let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+///     assert_eq!(body["image_url"], "/bucket/group.jpg");
+///     assert_eq!(body["attributes"], "1,2"); // codes, in order, without repeats
+///     Ok(http::Response::new(Bytes::from_static(br#"{"faces": [
+///         {"bounding_box": {"top_left_x": 10, "top_left_y": 20, "width": 90, "height": 110},
+///          "attributes": {"gender": "female", "age": 31}}]}"#)))
+/// };
+/// let reply = execute_blocking(&config, &transport, &op, SystemTime::now, |_| {})?;
+/// let faces = reply.value.faces.unwrap_or_default();
+/// assert_eq!(faces.len(), 1);
+/// assert_eq!(faces[0].attributes.as_ref().and_then(|a| a.age), Some(31));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetectFaces {
     image: Image,
@@ -127,6 +154,29 @@ impl Operation for DetectFaces {
 /// Each image may be given its own way (file, base64 or URL), as the API page allows (the
 /// official SDK's three methods use one form for both); a file makes the body multipart,
 /// with the other image as a text part. Together they stay under 8 MiB.
+///
+/// ```
+/// use std::{convert::Infallible, time::SystemTime};
+/// use bytes::Bytes;
+/// use frs_request::{detection::CompareFaces, execute_blocking, Config, Credentials, Endpoint};
+/// use frs_types::Image;
+///
+/// let op = CompareFaces::new(Image::from_url("/bucket/badge.jpg")?,
+///                            Image::base64_from_bytes([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10])?)?;
+/// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+///                          "my-project".parse()?, Credentials::token("my-token"));
+/// let transport = |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, Infallible> {
+///     assert_eq!(req.method(), http::Method::POST);
+///     assert_eq!(req.uri().path(), "/v2/my-project/face-compare");
+///     let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+///     assert_eq!(body["image1_url"], "/bucket/badge.jpg");
+///     assert!(body["image2_base64"].is_string());
+///     Ok(http::Response::new(Bytes::from_static(br#"{"similarity": 0.96}"#)))
+/// };
+/// let reply = execute_blocking(&config, &transport, &op, SystemTime::now, |_| {})?;
+/// assert_eq!(reply.value.similarity, Some(0.96));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareFaces {
     image1: Image,

@@ -17,14 +17,30 @@ use crate::operation::{ApiVersion, Idempotency, Operation, RequestSpec, json_ans
 /// `FRS.0301`. Custom fields used later when adding faces must be declared here.
 ///
 /// ```
-/// use frs_request::face_sets::CreateFaceSet;
+/// use std::time::SystemTime;
+/// use frs_request::{face_sets::CreateFaceSet, Config, Credentials, Endpoint};
 /// use frs_types::models::face_sets::FieldType;
 ///
 /// let op = CreateFaceSet::new("staff".parse()?)
 ///     .capacity(30_000)?
 ///     .field("floor".parse()?, FieldType::Integer)?
 ///     .field("badge".parse()?, FieldType::String)?;
-/// # Ok::<(), frs_types::ValidationError>(())
+///
+/// // The exact request, without sending it:
+/// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+///                          "my-project".parse()?, Credentials::token("my-token"));
+/// let request = config.prepare(&op, SystemTime::now())?;
+/// assert_eq!(request.method(), http::Method::POST);
+/// assert_eq!(request.uri().path(), "/v2/my-project/face-sets");
+/// let body: serde_json::Value = serde_json::from_slice(request.body())?;
+/// assert_eq!(body["face_set_name"], "staff");
+/// assert_eq!(body["face_set_capacity"], 30_000);
+/// assert_eq!(body["external_fields"]["floor"]["type"], "integer");
+///
+/// // Bad input is refused when the operation is made, naming the field.
+/// let err = CreateFaceSet::new("staff".parse()?).capacity(12_345).unwrap_err();
+/// assert!(err.to_string().contains("face_set_capacity"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateFaceSet {
@@ -99,6 +115,29 @@ impl Operation for CreateFaceSet {
 }
 
 /// Lists every face set of the project: `GET /v2/{project_id}/face-sets`.
+///
+/// Run here with a closure as the transport, answering as the service does:
+///
+/// ```
+/// use std::{convert::Infallible, time::SystemTime};
+/// use bytes::Bytes;
+/// use frs_request::{execute_blocking, face_sets::ShowAllFaceSets, Config, Credentials, Endpoint};
+///
+/// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+///                          "my-project".parse()?, Credentials::token("my-token"));
+/// let transport = |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, Infallible> {
+///     assert_eq!(req.method(), http::Method::GET);
+///     assert_eq!(req.uri().path(), "/v2/my-project/face-sets");
+///     Ok(http::Response::new(Bytes::from_static(
+///         br#"{"face_sets_info": [{"face_set_name": "staff", "face_number": 2}]}"#,
+///     )))
+/// };
+/// let reply = execute_blocking(&config, &transport, &ShowAllFaceSets, SystemTime::now, |_| {})?;
+/// let sets = reply.value.face_sets_info.unwrap_or_default();
+/// assert_eq!(sets[0].face_set_name.as_deref(), Some("staff"));
+/// assert_eq!(sets[0].face_number, Some(2));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ShowAllFaceSets;
 
@@ -119,6 +158,29 @@ impl Operation for ShowAllFaceSets {
 
 /// Shows one face set: `GET /v2/{project_id}/face-sets/{face_set_name}` (`FRS.0302` when it
 /// does not exist).
+///
+/// An error answer becomes [`Error::Service`](crate::Error::Service) with its code; here a
+/// closure transport answers as the service does for a set that does not exist:
+///
+/// ```
+/// use std::{convert::Infallible, time::SystemTime};
+/// use bytes::Bytes;
+/// use frs_request::{execute_blocking, face_sets::ShowFaceSet, Config, Credentials, Endpoint};
+/// use frs_types::ErrorCode;
+///
+/// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+///                          "my-project".parse()?, Credentials::token("my-token"));
+/// let transport = |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, Infallible> {
+///     assert_eq!(req.uri().path(), "/v2/my-project/face-sets/visitors");
+///     let body = br#"{"error_code": "FRS.0302", "error_msg": "The face set does not exist."}"#;
+///     Ok(http::Response::builder().status(400).body(Bytes::from_static(body)).unwrap())
+/// };
+/// let op = ShowFaceSet::new("visitors".parse()?);
+/// let err = execute_blocking(&config, &transport, &op, SystemTime::now, |_| {}).unwrap_err();
+/// assert_eq!(err.code(), Some(&ErrorCode::FaceSetNotFound));
+/// assert!(!err.is_retryable()); // sent once: retrying cannot help
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShowFaceSet {
     name: FaceSetName,
@@ -152,6 +214,20 @@ impl Operation for ShowFaceSet {
 
 /// Deletes a face set and every face in it, irreversibly:
 /// `DELETE /v2/{project_id}/face-sets/{face_set_name}`.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use frs_request::{face_sets::DeleteFaceSet, Config, Credentials, Endpoint};
+///
+/// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+///                          "my-project".parse()?, Credentials::access_key("AK", "SK"));
+/// let request = config.prepare(&DeleteFaceSet::new("staff".parse()?), SystemTime::now())?;
+/// assert_eq!(request.method(), http::Method::DELETE);
+/// assert_eq!(request.uri().path(), "/v2/my-project/face-sets/staff");
+/// assert!(request.body().is_empty());
+/// assert!(request.headers().contains_key("authorization")); // signed with the AK/SK
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteFaceSet {
     name: FaceSetName,

@@ -50,21 +50,87 @@ pub struct DeleteFaces {
 
 impl DeleteFaces {
     /// Deletes the faces of `face_set` chosen by `selector`.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use frs_request::{faces::DeleteFaces, Config, Credentials, Endpoint};
+    /// use frs_types::FaceSelector;
+    ///
+    /// let selector = FaceSelector::field("badge".parse()?, "A-1001".parse()?);
+    /// let op = DeleteFaces::new("staff".parse()?, selector);
+    /// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+    ///                          "my-project".parse()?, Credentials::token("my-token"));
+    /// let request = config.prepare(&op, SystemTime::now())?;
+    /// assert_eq!(request.uri().path_and_query().map(|p| p.as_str()),
+    ///            Some("/v2/my-project/face-sets/staff/faces?badge=A-1001"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(face_set: FaceSetName, selector: FaceSelector) -> Self {
         Self { face_set, selector }
     }
 
     /// Deletes every face added from the image `id` (`?external_image_id=`).
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use frs_request::{faces::DeleteFaces, Config, Credentials, Endpoint};
+    ///
+    /// let op = DeleteFaces::by_external_image_id("staff".parse()?, "alice-1".parse()?);
+    /// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+    ///                          "my-project".parse()?, Credentials::token("my-token"));
+    /// let request = config.prepare(&op, SystemTime::now())?;
+    /// assert_eq!(request.method(), http::Method::DELETE);
+    /// assert_eq!(request.uri().path(), "/v2/my-project/face-sets/staff/faces");
+    /// assert_eq!(request.uri().query(), Some("external_image_id=alice-1"));
+    /// assert_eq!(request.headers()["x-auth-token"], "my-token");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn by_external_image_id(face_set: FaceSetName, id: ExternalImageId) -> Self {
         Self::new(face_set, FaceSelector::ExternalImageId(id))
     }
 
     /// Deletes the face `id` (`?face_id=`).
+    ///
+    /// Run with a closure as the transport, answering as the service does:
+    ///
+    /// ```
+    /// use std::{convert::Infallible, time::SystemTime};
+    /// use bytes::Bytes;
+    /// use frs_request::{execute_blocking, faces::DeleteFaces, Config, Credentials, Endpoint, Outcome};
+    ///
+    /// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+    ///                          "my-project".parse()?, Credentials::token("my-token"));
+    /// let transport = |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, Infallible> {
+    ///     assert_eq!(req.uri().query(), Some("face_id=iexEBb6t"));
+    ///     Ok(http::Response::new(Bytes::from_static(br#"{"face_number": 1, "face_set_name": "staff"}"#)))
+    /// };
+    /// let op = DeleteFaces::by_face_id("staff".parse()?, "iexEBb6t".parse()?);
+    /// let reply = execute_blocking(&config, &transport, &op, SystemTime::now, |_| {})?;
+    /// assert_eq!(reply.value.face_number, Some(1));
+    /// assert_eq!(reply.outcome, Outcome::Answered);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn by_face_id(face_set: FaceSetName, id: FaceId) -> Self {
         Self::new(face_set, FaceSelector::FaceId(id))
     }
 
-    /// Deletes every face whose custom field `name` equals `value` (`?<name>=<value>`).
+    /// Deletes every face whose custom field `name` equals `value` (`?<name>=<value>`) —
+    /// a request none of Huawei's generated SDKs can send.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use frs_request::{faces::DeleteFaces, Config, Credentials, Endpoint};
+    ///
+    /// let op = DeleteFaces::by_field("staff".parse()?, "floor".parse()?, "3".parse()?);
+    /// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+    ///                          "my-project".parse()?, Credentials::token("my-token"));
+    /// let request = config.prepare(&op, SystemTime::now())?;
+    /// assert_eq!(request.method(), http::Method::DELETE);
+    /// assert_eq!(request.uri().query(), Some("floor=3"));
+    /// // A reserved name cannot be a custom field: the field name is refused when made.
+    /// assert!("face_id".parse::<frs_types::FieldName>().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn by_field(face_set: FaceSetName, name: FieldName, value: FieldValue) -> Self {
         Self::new(face_set, FaceSelector::field(name, value))
     }
@@ -123,7 +189,26 @@ pub use crate::listing::{FaceListing, ListingStep};
 /// `GET /v2/{project_id}/face-sets/{face_set_name}/faces?face_id=` or `?offset=&limit=`.
 ///
 /// The service lists at most the first [`MAX_LISTING_DEPTH`] faces (`offset + limit ≤
-/// 10 000`); keep your own list of face ids for larger sets. [`FaceListing`] walks the pages.
+/// 10 000`); keep your own list of face ids for larger sets. [`FaceListing`] walks the pages
+/// (and the clients' `faces` iterator and stream run it).
+///
+/// ```
+/// use std::time::SystemTime;
+/// use frs_request::{faces::ShowFaces, Config, Credentials, Endpoint};
+///
+/// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+///                          "my-project".parse()?, Credentials::token("my-token"));
+/// let one = ShowFaces::by_face_id("staff".parse()?, "iexEBb6t".parse()?);
+/// let request = config.prepare(&one, SystemTime::now())?;
+/// assert_eq!(request.method(), http::Method::GET);
+/// assert_eq!(request.uri().path(), "/v2/my-project/face-sets/staff/faces");
+/// assert_eq!(request.uri().query(), Some("face_id=iexEBb6t"));
+///
+/// let page = ShowFaces::page("staff".parse()?, 200, 100)?;
+/// let request = config.prepare(&page, SystemTime::now())?;
+/// assert_eq!(request.uri().query(), Some("limit=100&offset=200")); // canonical order
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShowFaces {
     face_set: FaceSetName,
@@ -146,6 +231,16 @@ impl ShowFaces {
     ///
     /// # Errors
     /// A [`ValidationError`] when `limit` is 0 or `offset + limit` exceeds 10 000.
+    ///
+    /// ```
+    /// use frs_request::faces::ShowFaces;
+    ///
+    /// assert!(ShowFaces::page("staff".parse()?, 9_900, 100).is_ok());
+    /// let err = ShowFaces::page("staff".parse()?, 9_950, 100).unwrap_err(); // deeper than the service lists
+    /// assert!(err.to_string().contains("offset"));
+    /// assert!(ShowFaces::page("staff".parse()?, 0, 0).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn page(face_set: FaceSetName, offset: u32, limit: u32) -> Result<Self, ValidationError> {
         if limit == 0 {
             return Err(ValidationError::new("limit", Problem::Rule("must be at least 1")));
@@ -188,6 +283,30 @@ impl Operation for ShowFaces {
 
 /// Updates one face's external image id and/or custom fields:
 /// `PUT /v2/{project_id}/face-sets/{face_set_name}/faces`.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use frs_request::{faces::UpdateFace, BuildError, Config, Credentials, Endpoint};
+/// use frs_types::ExternalFields;
+///
+/// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+///                          "my-project".parse()?, Credentials::token("my-token"));
+/// let op = UpdateFace::new("staff".parse()?, "iexEBb6t".parse()?)
+///     .external_image_id("alice-2".parse()?)
+///     .external_fields(ExternalFields::new().with("floor", 4)?);
+/// let request = config.prepare(&op, SystemTime::now())?;
+/// assert_eq!(request.method(), http::Method::PUT);
+/// assert_eq!(request.uri().path(), "/v2/my-project/face-sets/staff/faces");
+/// let body: serde_json::Value = serde_json::from_slice(request.body())?;
+/// assert_eq!(body["face_id"], "iexEBb6t");
+/// assert_eq!(body["external_image_id"], "alice-2");
+/// assert_eq!(body["external_fields"]["floor"], 4);
+///
+/// // An update that changes nothing is refused before anything is sent.
+/// let empty = UpdateFace::new("staff".parse()?, "iexEBb6t".parse()?);
+/// assert!(matches!(config.prepare(&empty, SystemTime::now()), Err(BuildError::Invalid(_))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateFace {
     face_set: FaceSetName,
@@ -252,6 +371,38 @@ impl Operation for UpdateFace {
 /// Every detected face is added (all sharing the external image id) unless
 /// [`AddFaces::single`] asks for the largest one only. A full set answers `FRS.0306`, an
 /// image without a face `FRS.0404`.
+///
+/// An add is not idempotent: after a lost answer it is never resent blind (see
+/// [`RetryPolicy::resend_adds_after_check`](crate::RetryPolicy::resend_adds_after_check)).
+/// An image given by URL (or Base64) makes a JSON body; a file makes it multipart:
+///
+/// ```
+/// use std::time::SystemTime;
+/// use frs_request::{faces::AddFaces, Config, Credentials, Endpoint};
+/// use frs_types::{ExternalFields, Image};
+///
+/// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+///                          "my-project".parse()?, Credentials::token("my-token"));
+/// let op = AddFaces::new("staff".parse()?, Image::from_url("/bucket/alice.jpg")?)
+///     .external_image_id("alice-1".parse()?)
+///     .external_fields(ExternalFields::new().with("floor", 3)?)
+///     .single(true);
+/// let request = config.prepare(&op, SystemTime::now())?;
+/// assert_eq!(request.method(), http::Method::POST);
+/// assert_eq!(request.uri().path(), "/v2/my-project/face-sets/staff/faces");
+/// let body: serde_json::Value = serde_json::from_slice(request.body())?;
+/// assert_eq!(body["image_url"], "/bucket/alice.jpg");
+/// assert_eq!(body["external_image_id"], "alice-1");
+/// assert_eq!(body["single"], true);
+///
+/// // The bytes of a file (checked by their magic bytes) go as a multipart part.
+/// let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'];
+/// let op = AddFaces::new("staff".parse()?, Image::from_bytes("alice.jpg", jpeg.to_vec())?);
+/// let request = config.prepare(&op, SystemTime::now())?;
+/// let content_type = request.headers()["content-type"].to_str()?;
+/// assert!(content_type.starts_with("multipart/form-data; boundary="));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddFaces {
     face_set: FaceSetName,
@@ -352,6 +503,23 @@ impl Operation for AddFaces {
 /// `DELETE /v2/{project_id}/face-sets/{face_set_name}/faces/batch` with `{"filter": ...}`.
 ///
 /// When nothing matches the service answers `FRS.0407`, not zero.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use frs_request::{faces::BatchDeleteFaces, Config, Credentials, Endpoint};
+/// use frs_types::{FieldName, Filter};
+///
+/// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+///                          "my-project".parse()?, Credentials::token("my-token"));
+/// let filter = Filter::between(FieldName::new("floor")?, 1, 2); // or Filter::parse("floor:[1 TO 2]")?
+/// let op = BatchDeleteFaces::new("staff".parse()?, filter);
+/// let request = config.prepare(&op, SystemTime::now())?;
+/// assert_eq!(request.method(), http::Method::DELETE);
+/// assert_eq!(request.uri().path(), "/v2/my-project/face-sets/staff/faces/batch");
+/// let body: serde_json::Value = serde_json::from_slice(request.body())?;
+/// assert_eq!(body["filter"], "floor:[1 TO 2]");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchDeleteFaces {
     face_set: FaceSetName,

@@ -53,12 +53,28 @@ pub const MAX_ACTIONS: usize = 10;
 /// `POST /v1/{project_id}/live-detect`, or `/v2/...` for the international variant.
 ///
 /// ```
+/// use std::time::SystemTime;
 /// use frs_request::liveness::{Action, DetectLive};
+/// use frs_request::{Config, Credentials, Endpoint};
 /// use frs_types::Video;
 ///
 /// let op = DetectLive::new(Video::from_url("/bucket/clip.mp4")?, &[Action::ShakeLeft, Action::Nod])?
 ///     .action_time(&[(1000, 3000), (4000, 7000)])?
 ///     .nod_threshold(12.5)?;
+/// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+///                          "my-project".parse()?, Credentials::token("my-token"));
+/// let request = config.prepare(&op, SystemTime::now())?;
+/// assert_eq!(request.method(), http::Method::POST);
+/// assert_eq!(request.uri().path(), "/v1/my-project/live-detect");
+/// let body: serde_json::Value = serde_json::from_slice(request.body())?;
+/// assert_eq!(body["video_url"], "/bucket/clip.mp4");
+/// assert_eq!(body["actions"], "1,3");
+/// assert_eq!(body["action_time"], "1000-3000,4000-7000");
+/// assert_eq!(body["nod_threshold"], 12.5);
+///
+/// // The international variant is the same request under /v2.
+/// let request = config.prepare(&op.intl(), SystemTime::now())?;
+/// assert_eq!(request.uri().path(), "/v2/my-project/live-detect");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +171,26 @@ impl Operation for DetectLive {
 
 /// Decides from one photo whether the face is of a live person (silent liveness):
 /// `POST /v1/{project_id}/live-detect-face`.
+///
+/// ```
+/// use std::{convert::Infallible, time::SystemTime};
+/// use bytes::Bytes;
+/// use frs_request::{execute_blocking, liveness::DetectLiveFace, Config, Credentials, Endpoint};
+/// use frs_types::Image;
+///
+/// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+///                          "my-project".parse()?, Credentials::token("my-token"));
+/// let transport = |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, Infallible> {
+///     assert_eq!(req.uri().path(), "/v1/my-project/live-detect-face");
+///     let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+///     assert_eq!(body["image_url"], "/bucket/selfie.jpg");
+///     Ok(http::Response::new(Bytes::from_static(br#"{"result": {"alive": true, "confidence": 0.98}}"#)))
+/// };
+/// let op = DetectLiveFace::new(Image::from_url("/bucket/selfie.jpg")?);
+/// let reply = execute_blocking(&config, &transport, &op, SystemTime::now, |_| {})?;
+/// assert_eq!(reply.value.result.and_then(|r| r.alive), Some(true));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetectLiveFace {
     image: Image,

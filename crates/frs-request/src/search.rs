@@ -20,7 +20,8 @@ enum Query {
 /// stored face: `POST /v2/{project_id}/face-sets/{face_set_name}/search`.
 ///
 /// ```
-/// use frs_request::search::SearchFaces;
+/// use std::time::SystemTime;
+/// use frs_request::{search::SearchFaces, Config, Credentials, Endpoint};
 /// use frs_types::{Filter, Image, Sort};
 ///
 /// let op = SearchFaces::by_image("staff".parse()?, Image::from_url("/bucket/visitor.jpg")?)
@@ -28,6 +29,16 @@ enum Query {
 ///     .threshold(0.93)?
 ///     .filter(Filter::parse("floor:[1 TO 3] && active:true")?)
 ///     .sort(Sort::new().desc("hired_at".parse()?));
+/// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+///                          "my-project".parse()?, Credentials::token("my-token"));
+/// let request = config.prepare(&op, SystemTime::now())?;
+/// assert_eq!(request.method(), http::Method::POST);
+/// assert_eq!(request.uri().path(), "/v2/my-project/face-sets/staff/search");
+/// let body: serde_json::Value = serde_json::from_slice(request.body())?;
+/// assert_eq!(body["image_url"], "/bucket/visitor.jpg");
+/// assert_eq!(body["top_n"], 5);
+/// assert_eq!(body["threshold"], 0.93);
+/// assert!(body["filter"].as_str().is_some_and(|f| f.contains("floor")));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +59,30 @@ impl SearchFaces {
     }
 
     /// Searches with the stored face `face_id`.
+    ///
+    /// Run with a closure as the transport, answering as the service does:
+    ///
+    /// ```
+    /// use std::{convert::Infallible, time::SystemTime};
+    /// use bytes::Bytes;
+    /// use frs_request::{execute_blocking, search::SearchFaces, Config, Credentials, Endpoint};
+    ///
+    /// let config = Config::new(Endpoint::parse("https://face.cn-north-4.myhuaweicloud.com")?,
+    ///                          "my-project".parse()?, Credentials::token("my-token"));
+    /// let transport = |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, Infallible> {
+    ///     let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+    ///     assert_eq!(body["face_id"], "iexEBb6t");
+    ///     Ok(http::Response::new(Bytes::from_static(
+    ///         br#"{"faces": [{"face_id": "q2ZkS7xp", "external_image_id": "alice-1", "similarity": 0.97}]}"#,
+    ///     )))
+    /// };
+    /// let op = SearchFaces::by_face_id("staff".parse()?, "iexEBb6t".parse()?).top_n(1)?;
+    /// let hits = execute_blocking(&config, &transport, &op, SystemTime::now, |_| {})?.into_inner();
+    /// let best = &hits.faces.unwrap_or_default()[0];
+    /// assert_eq!(best.external_image_id.as_deref(), Some("alice-1"));
+    /// assert!(best.similarity.is_some_and(|s| s > 0.93));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn by_face_id(face_set: FaceSetName, face_id: FaceId) -> Self {
         Self::with_query(face_set, Query::FaceId(face_id))
     }

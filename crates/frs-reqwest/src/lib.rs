@@ -5,11 +5,56 @@
 //! sans-IO core [`frs_request`]; this crate only sends bytes ([`ReqwestTransport`]) and
 //! names tokio's clock and sleep ([`TokioRuntime`]). Futures are `Send`.
 //!
+//! # When to use it
+//!
+//! Use this crate when your program is async on tokio: [`Client`] is
+//! [`frs_request::AsyncClient`] over [`ReqwestTransport`], cheap to clone (clones share the
+//! connection pool, the token cache and the retry budget). For a synchronous program use
+//! `frs-ureq` instead (same operations, same errors, same retries); for another async HTTP
+//! stack implement [`frs_request::AsyncTransport`] (one method) and use `AsyncClient`
+//! directly (`frs-conformance`'s `hyper` example does).
+//!
+//! Where to start: [`Client::new`](frs_request::AsyncClient::new) with a
+//! [`frs_request::Config`], then [`Client::execute`](frs_request::AsyncClient::execute)
+//! with any operation of [`frs_request::face_sets`], [`faces`](frs_request::faces),
+//! [`search`](frs_request::search), [`detection`](frs_request::detection) or
+//! [`liveness`](frs_request::liveness); [`Client::faces`](frs_request::AsyncClient::faces)
+//! is a stream of a face set's faces; [`read_image`] / [`read_video`] read and check media
+//! files with `tokio::fs`. Errors are [`Error`] (`frs_request::Error<ReqwestError>`).
+//!
 //! The client it builds has safe settings: redirects are not followed (a signed request is
 //! never replayed elsewhere), every attempt has connect and total timeouts, answer bodies
 //! are capped ([`TransportLimits`]), and HTTP/1.1 is spoken as by the official SDKs (HTTP/2
 //! with the `http2` feature). TLS is rustls unless a feature says otherwise; no OpenSSL by
 //! default.
+//!
+//! # Example
+//!
+//! Against the in-process emulator (as in a test of your own code):
+//!
+//! ```
+//! use frs_emulator::{Emulator, EmulatorConfig, SeededFace};
+//! use frs_request::{faces::DeleteFaces, Config, Credentials, Endpoint};
+//!
+//! # #[tokio::main]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::start(EmulatorConfig::default())?; // its own thread and runtime
+//! emulator.seed_face_set("staff", &[]);
+//! emulator.seed_face("staff", SeededFace::new("img-1"));
+//! let config = Config::new(
+//!     Endpoint::parse(&emulator.endpoint())?,
+//!     EmulatorConfig::DEFAULT_PROJECT_ID.parse()?,
+//!     Credentials::access_key(EmulatorConfig::DEFAULT_ACCESS_KEY, EmulatorConfig::DEFAULT_SECRET_KEY),
+//! );
+//! let client = frs_reqwest::Client::new(config)?;
+//! let op = DeleteFaces::by_external_image_id("staff".parse()?, "img-1".parse()?);
+//! let reply = client.execute(&op).await?;
+//! assert_eq!(reply.face_number, Some(1));
+//! assert_eq!(emulator.face_count("staff"), Some(0));
+//! # Ok(()) }
+//! ```
+//!
+//! Against the service, the configuration names a region and real credentials:
 //!
 //! ```no_run
 //! use frs_request::{faces::DeleteFaces, Config, Credentials};

@@ -13,18 +13,40 @@
 //! - [`ErrorCode`]: every documented `FRS.*` and `APIGW.*` code with its HTTP status and
 //!   whether retrying can help;
 //! - [`Region`]: the region table with templated endpoints for regions we do not know yet;
+//! - [`Filter`] (with [`FilterField`]), [`Sort`], [`ReturnFields`]: the search and batch
+//!   delete filter grammar, built in Rust or parsed from text, and checked against a set's
+//!   schema;
+//! - [`ExternalFields`]: custom-field values for a face;
+//! - [`Image`], [`Video`] (files, Base64, [`ObsUrl`]s): media checked before anything is
+//!   sent (format by magic bytes, size by [`MediaLimits`]);
 //! - [`server`]: what only a server implementing FRS needs (the emulator uses it); SDK users
 //!   never call it.
 //!
+//! # When to use it
+//!
+//! You rarely depend on it alone: `frs-request` re-exports it as `frs_request::types`, and
+//! every operation takes these types. Depend on it directly to name its types in your own
+//! signatures, to validate input early (a web form's face set name) without pulling in the
+//! HTTP layer, or to read the service's JSON bodies with its models. To build or send
+//! requests, use `frs-request` with a transport (`frs-ureq`, `frs-reqwest`).
+//!
 //! ```
-//! use frs_types::{FaceSelector, FaceSetName, FieldName, FieldValue};
+//! use frs_types::{ErrorCode, FaceSelector, FaceSetName, FieldName, FieldValue, Filter, FilterField};
 //!
 //! let set = FaceSetName::new("staff")?;
 //! let selector = FaceSelector::field(FieldName::new("badge")?, FieldValue::new("A-1001")?);
 //! assert_eq!(selector.query_pair(), ("badge", "A-1001"));
 //! assert!(FaceSetName::new("no/slash").is_err());
 //! # let _ = set;
-//! # Ok::<(), frs_types::ValidationError>(())
+//!
+//! // A filter built in Rust prints as the service's grammar, and parses back.
+//! let filter = Filter::between(FieldName::new("floor")?, 1, 3) & Filter::term(FilterField::ExternalImageId, FieldValue::new("alice-1")?);
+//! assert_eq!(Filter::parse(&filter.to_string()).ok(), Some(filter));
+//!
+//! // Codes carry their HTTP status and whether a retry can help.
+//! assert!(!ErrorCode::FaceSetNotFound.is_retryable());
+//! assert_eq!(ErrorCode::FaceSetNotFound.to_string(), "FRS.0302");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 #![deny(missing_docs)]

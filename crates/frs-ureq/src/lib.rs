@@ -5,11 +5,66 @@
 //! sans-IO core [`frs_request`]; this crate only sends bytes ([`UreqTransport`]) and names
 //! the thread's clock and sleep ([`StdRuntime`]). It creates no async runtime.
 //!
+//! # When to use it
+//!
+//! Use this crate when your program is synchronous (a CLI, a batch job, a thread per
+//! worker): [`Client`] is [`frs_request::BlockingClient`] over [`UreqTransport`]. For an
+//! async program use `frs-reqwest` instead (same operations, same errors, same retries); to
+//! send over an HTTP stack of your own, implement [`frs_request::SyncTransport`] (one
+//! method) and use `BlockingClient` directly; to test exact requests without a socket, a
+//! closure is a transport (see [`frs_request`]).
+//!
+//! Where to start: [`Client::new`](frs_request::BlockingClient::new) with a [`frs_request::Config`], then
+//! [`Client::execute`](frs_request::BlockingClient::execute) with any operation of
+//! [`frs_request::face_sets`], [`faces`](frs_request::faces),
+//! [`search`](frs_request::search), [`detection`](frs_request::detection) or
+//! [`liveness`](frs_request::liveness); [`Client::faces`](frs_request::BlockingClient::faces)
+//! walks a face set page by page; [`read_image`] / [`read_video`] read and check media files.
+//! Errors are [`Error`] (`frs_request::Error<UreqError>`).
+//!
 //! The agent is always used with safe settings: answers with an error status are returned
 //! (never turned into a ureq error that loses the service's error body), redirects are not
 //! followed (a signed request is never replayed elsewhere), every attempt has connect and
 //! total timeouts, and answer bodies are capped ([`TransportLimits`]). TLS is rustls with
 //! the bundled web PKI roots unless a feature says otherwise; no OpenSSL by default.
+//!
+//! # Example
+//!
+//! Against the in-process emulator (as in a test of your own code):
+//!
+//! ```
+//! use frs_emulator::{Emulator, EmulatorConfig, SeededFace};
+//! use frs_request::{faces::DeleteFaces, Config, Credentials, Endpoint};
+//! use frs_types::ErrorCode;
+//!
+//! let emulator = Emulator::start(EmulatorConfig::default())?;
+//! emulator.seed_face_set("staff", &[]);
+//! emulator.seed_face("staff", SeededFace::new("img-1"));
+//! let config = Config::new(Endpoint::parse(&emulator.endpoint())?,
+//!                          EmulatorConfig::DEFAULT_PROJECT_ID.parse()?,
+//!                          Credentials::token(EmulatorConfig::DEFAULT_TOKEN));
+//! let client = frs_ureq::Client::new(config);
+//!
+//! let op = DeleteFaces::by_external_image_id("staff".parse()?, "img-1".parse()?);
+//! let reply = client.execute(&op)?;
+//! assert_eq!(reply.face_number, Some(1));
+//! assert!(reply.request_id.is_some()); // for a support ticket
+//! match client.execute(&op) {
+//!     Err(e) if e.code() == Some(&ErrorCode::FieldNotFound) => {} // nothing left to delete
+//!     other => panic!("{other:?}"),
+//! }
+//!
+//! // Every face of a set, page by page (within the service's 10 000 bound).
+//! emulator.seed_face("staff", SeededFace::new("img-2"));
+//! let ids: Vec<_> = client.faces("staff".parse()?, 100)?
+//!     .map(|face| face.map(|f| f.external_image_id))
+//!     .collect::<Result<_, _>>()?;
+//! assert_eq!(ids, [Some("img-2".to_owned())]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Against the service, the configuration names a region and real credentials (the
+//! credential chain, `frs_request::chain`, finds them as the official SDKs do):
 //!
 //! ```no_run
 //! use frs_request::{faces::DeleteFaces, Config, Credentials};
@@ -21,12 +76,8 @@
 //!     Credentials::access_key(std::env::var("HUAWEICLOUD_SDK_AK")?, std::env::var("HUAWEICLOUD_SDK_SK")?),
 //! );
 //! let client = frs_ureq::Client::new(config);
-//! let op = DeleteFaces::by_external_image_id("showFaceSet".parse()?, "imageID".parse()?);
-//! match client.execute(&op) {
-//!     Ok(reply) => println!("deleted {} face(s)", reply.face_number.unwrap_or(0)),
-//!     Err(e) if e.code() == Some(&frs_types::ErrorCode::FieldNotFound) => println!("no such image"),
-//!     Err(e) => return Err(e.into()),
-//! }
+//! let op = DeleteFaces::by_field("showFaceSet".parse()?, "id".parse()?, "home".parse()?);
+//! println!("deleted {:?} face(s)", client.execute(&op)?.face_number);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
