@@ -10,6 +10,7 @@
 
 mod codegen;
 mod diff;
+mod migration;
 mod spec;
 
 use std::path::{Path, PathBuf};
@@ -114,7 +115,8 @@ mod tests {
 
     use super::workspace_root;
     use crate::codegen::{self, MARKDOWN_HEADER, RUST_HEADER};
-    use crate::spec::{SPEC_PATH, Spec};
+    use crate::migration;
+    use crate::spec::{RustEntry, SPEC_PATH, Spec};
 
     fn load_spec() -> Spec {
         let text = std::fs::read_to_string(workspace_root().join(SPEC_PATH)).expect("the spec is readable");
@@ -177,6 +179,109 @@ mod tests {
         assert!(error.contains("group must be one of"), "{error}");
         let unknown_field = spec.to_canonical_json().replacen("\"retryable\"", "\"retry\"", 1);
         assert!(Spec::parse(&unknown_field).is_err());
+    }
+
+    /// Whether `text` names the Python model `m.<name>` (not a longer name that starts with it).
+    fn names_model(text: &str, name: &str) -> bool {
+        let needle = format!("m.{name}");
+        text.match_indices(&needle).any(|(at, _)| {
+            !text[at + needle.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        })
+    }
+
+    /// The SDK names of the spec (and so of docs/migration.md) are the official SDK's own: the
+    /// conformance script, which CI runs against Huawei's Python SDK, uses every request type,
+    /// body type and method.
+    #[test]
+    fn sdk_names_are_those_the_official_sdk_script_uses() {
+        let script = std::fs::read_to_string(workspace_root().join("tools/conformance/conformance.py"))
+            .expect("the conformance script is readable");
+        for op in load_spec().operations {
+            let Some(method) = op.sdk_method.as_deref() else { continue };
+            let request = format!("{}Request", migration::pascal_case(method));
+            assert!(names_model(&script, &request), "{method}: the script never uses m.{request}");
+            if let Some(body) = &op.sdk_body {
+                assert!(names_model(&script, body), "{method}: the script never uses m.{body}");
+            }
+            let method_named = script.contains(&format!("\"{method}\""))
+                || method
+                    .strip_suffix("_intl")
+                    .is_some_and(|base| script.contains(&format!("\"{base}\" + suffix")));
+            assert!(method_named, "{method}: the script never calls it");
+        }
+        assert!(!names_model("m.AddFacesByUrlRequestX(", "AddFacesByUrlRequest"));
+    }
+
+    #[test]
+    fn migration_rows_follow_the_official_sdks() {
+        let spec = load_spec();
+        let op = |method: &str| {
+            spec.operations.iter().find(|o| o.sdk_method.as_deref() == Some(method)).expect("in the spec")
+        };
+        let delete = op("delete_face_by_external_image_id");
+        assert_eq!(
+            migration::python_call(delete).as_deref(),
+            Some(
+                "client.delete_face_by_external_image_id(DeleteFaceByExternalImageIdRequest(\
+                 face_set_name=…, external_image_id=…))"
+            )
+        );
+        assert_eq!(
+            migration::go_call(delete).as_deref(),
+            Some(
+                "client.DeleteFaceByExternalImageId(&model.DeleteFaceByExternalImageIdRequest{\
+                 FaceSetName: …, ExternalImageId: …})"
+            )
+        );
+        assert_eq!(
+            migration::rust_call(delete),
+            "client.execute(&faces::DeleteFaces::by_external_image_id(face_set, id))"
+        );
+        assert_eq!(
+            migration::go_call(op("detect_live_by_file_intl")).as_deref(),
+            Some(
+                "client.DetectLiveByFileIntl(&model.DetectLiveByFileIntlRequest{\
+                 Body: &model.DetectLiveByFileIntlRequestBody{…}})"
+            )
+        );
+        assert_eq!(
+            migration::python_call(op("show_all_face_sets")).as_deref(),
+            Some("client.show_all_face_sets(ShowAllFaceSetsRequest())")
+        );
+
+        let doc = migration::migration_doc(&spec);
+        let rows: Vec<&str> =
+            doc.lines().filter(|l| l.starts_with("| `client.") || l.starts_with("| no SDK")).collect();
+        assert_eq!(rows.len(), 36);
+        let no_sdk: Vec<&&str> =
+            rows.iter().filter(|r| r.starts_with("| no SDK equivalent | no SDK equivalent |")).collect();
+        assert_eq!(no_sdk.len(), 1);
+        assert!(no_sdk[0].contains("DeleteFaces::by_field(face_set, name, value)"), "{}", no_sdk[0]);
+        for op in spec.operations.iter().filter_map(|o| o.sdk_method.as_deref()) {
+            assert!(doc.contains(&format!("`client.{op}(")), "{op} has no row");
+        }
+    }
+
+    #[test]
+    fn rust_entry_points_are_read() {
+        let entry = RustEntry::parse("liveness::DetectLive::new(Video::Base64, actions)?.intl()").unwrap();
+        assert_eq!(entry.path, "liveness::DetectLive::new");
+        assert_eq!(entry.type_path(), "liveness::DetectLive");
+        assert_eq!(entry.args.as_deref(), Some(&["Video::Base64".to_owned(), "actions".to_owned()][..]));
+        assert!(entry.fallible);
+        assert_eq!(entry.methods, ["intl"]);
+        assert_eq!(entry.forms().collect::<Vec<_>>(), ["Video::Base64"]);
+        let unit = RustEntry::parse("face_sets::ShowAllFaceSets").unwrap();
+        assert_eq!((unit.args.as_deref(), unit.type_path()), (None, "face_sets::ShowAllFaceSets"));
+        for bad in [
+            "ShowAllFaceSets",
+            "faces::new(x)",
+            "faces::A::new(x",
+            "faces::A::new(x) + 1",
+            "faces::A::new(\"x\")",
+        ] {
+            assert!(RustEntry::parse(bad).is_err(), "{bad}");
+        }
     }
 
     /// The Rust output is already in rustfmt style (repo `rustfmt.toml`), so `cargo fmt

@@ -87,3 +87,8 @@ struct ReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/bulk.md")]
 struct BulkDoctests;
+
+// And the example of the migration guide.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/migration.md")]
+struct MigrationDoctests;
