@@ -7,6 +7,10 @@
 //!
 //! `bench-compare` runs `tools/bench-compare/run.sh`, which measures delete-face against a
 //! loopback nginx and the emulator and writes `docs/performance.md` (not run in CI).
+//!
+//! `package` runs `tools/package/run.sh`: `cargo package` of every publishable crate (built
+//! from its `.crate`), failing on any cargo warning or a package without its README and
+//! licence texts.
 
 mod codegen;
 mod diff;
@@ -25,6 +29,9 @@ Tasks:
   bench-compare     delete-face against a loopback nginx: wrk, the official Python SDK and
                     `frs bench`, then the emulator under wrk; writes docs/performance.md
                     (tools/bench-compare/run.sh; needs nginx, wrk, python3 and PyPI; not in CI)
+  package           `cargo package` every publishable crate and check the packages (no
+                    warning, README and licence texts shipped; tools/package/run.sh;
+                    extra options such as --allow-dirty go to cargo package)
   help              print this message
 ";
 
@@ -38,7 +45,10 @@ fn main() -> ExitCode {
         }
         ["codegen"] => codegen_write(&workspace_root()),
         ["codegen", "--check"] => codegen_check(&workspace_root()),
-        ["bench-compare"] => bench_compare(&workspace_root()),
+        ["bench-compare"] => {
+            run_script(&workspace_root(), "bench-compare", "tools/bench-compare/run.sh", &[])
+        }
+        ["package", rest @ ..] => run_script(&workspace_root(), "package", "tools/package/run.sh", rest),
         [] => {
             eprint!("no task given\n\n{USAGE}");
             ExitCode::from(2)
@@ -50,17 +60,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs the comparison script; its own output is the progress report.
-fn bench_compare(root: &Path) -> ExitCode {
-    let script = root.join("tools/bench-compare/run.sh");
-    match std::process::Command::new("bash").arg(&script).current_dir(root).status() {
+/// Runs one of the task scripts with `args`; its own output is the progress report.
+fn run_script(root: &Path, task: &str, script: &str, args: &[&str]) -> ExitCode {
+    let script = root.join(script);
+    match std::process::Command::new("bash").arg(&script).args(args).current_dir(root).status() {
         Ok(status) if status.success() => ExitCode::SUCCESS,
         Ok(status) => {
-            eprintln!("bench-compare: {} failed ({status})", script.display());
+            eprintln!("{task}: {} failed ({status})", script.display());
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("bench-compare: cannot run {}: {e}", script.display());
+            eprintln!("{task}: cannot run {}: {e}", script.display());
             ExitCode::FAILURE
         }
     }
