@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 # Publication order (each depends only on those before it; dev-dependencies aside).
-crates=(frs-types frs-request frs-ureq frs-reqwest frs-emulator frs-conformance frs-cli)
+crates=(frs-types frs-request frs-emulator frs-ureq frs-reqwest frs-conformance frs-cli)
 # Largest file a package may hold (the signing vectors are ~0.3 MB).
 max_bytes=$((1024 * 1024))
 
