@@ -190,13 +190,14 @@ pub(crate) fn entry_points_test(spec: &Spec) -> String {
             checks.push(line);
         }
     };
-    let mut max_arity = 0;
+    // The constructor shapes in use, (fallible, arity): only those helpers are generated.
+    let mut shapes = BTreeSet::new();
     for op in &spec.operations {
         let entry = RustEntry::parse(&op.rust).expect("the spec was validated");
         match &entry.args {
             None => push(format!("value(frs_request::{});", entry.path)),
             Some(args) => {
-                max_arity = max_arity.max(args.len());
+                shapes.insert((entry.fallible, args.len()));
                 let kind = if entry.fallible { "fallible" } else { "infallible" };
                 push(format!("{kind}{}(frs_request::{});", args.len(), entry.path));
             }
@@ -224,17 +225,23 @@ pub(crate) fn entry_points_test(spec: &Spec) -> String {
          /// An input form: a variant of `T` made from its payload.\n\
          fn form<T, P>(_: fn(P) -> T) {}\n",
     );
-    let letters = ["A", "B", "C", "D", "E", "F"];
-    for arity in 1..=max_arity.min(letters.len()) {
-        let params = letters[..arity].join(", ");
-        let _ = write!(
-            out,
-            "\n/// A constructor of {arity} argument{s} that cannot fail.\n\
-             fn infallible{arity}<{params}, O: Operation>(_: fn({params}) -> O) {{}}\n\n\
-             /// A constructor of {arity} argument{s} that validates them.\n\
-             fn fallible{arity}<{params}, O: Operation, Err: std::error::Error>(_: fn({params}) -> Result<O, Err>) {{}}\n",
-            s = if arity == 1 { "" } else { "s" },
-        );
+    let letters = ["A", "B", "C", "D", "E", "F", "G", "H"];
+    for (fallible, arity) in shapes {
+        let params = letters[..arity.min(letters.len())].join(", ");
+        let s = if arity == 1 { "" } else { "s" };
+        if fallible {
+            let _ = write!(
+                out,
+                "\n/// A constructor of {arity} argument{s} that validates them.\n\
+                 fn fallible{arity}<{params}, O: Operation, Err: std::error::Error>(_: fn({params}) -> Result<O, Err>) {{}}\n",
+            );
+        } else {
+            let _ = write!(
+                out,
+                "\n/// A constructor of {arity} argument{s} that cannot fail.\n\
+                 fn infallible{arity}<{params}, O: Operation>(_: fn({params}) -> O) {{}}\n",
+            );
+        }
     }
     out.push_str("\n#[test]\nfn every_entry_point_exists_with_its_documented_shape() {\n");
     for check in &checks {

@@ -20,17 +20,14 @@ fn form<T, P>(_: fn(P) -> T) {}
 /// A constructor of 1 argument that cannot fail.
 fn infallible1<A, O: Operation>(_: fn(A) -> O) {}
 
-/// A constructor of 1 argument that validates them.
-fn fallible1<A, O: Operation, Err: std::error::Error>(_: fn(A) -> Result<O, Err>) {}
-
 /// A constructor of 2 arguments that cannot fail.
 fn infallible2<A, B, O: Operation>(_: fn(A, B) -> O) {}
 
-/// A constructor of 2 arguments that validates them.
-fn fallible2<A, B, O: Operation, Err: std::error::Error>(_: fn(A, B) -> Result<O, Err>) {}
-
 /// A constructor of 3 arguments that cannot fail.
 fn infallible3<A, B, C, O: Operation>(_: fn(A, B, C) -> O) {}
+
+/// A constructor of 2 arguments that validates them.
+fn fallible2<A, B, O: Operation, Err: std::error::Error>(_: fn(A, B) -> Result<O, Err>) {}
 
 /// A constructor of 3 arguments that validates them.
 fn fallible3<A, B, C, O: Operation, Err: std::error::Error>(_: fn(A, B, C) -> Result<O, Err>) {}
