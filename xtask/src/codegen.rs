@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::{fs, io};
 
-use crate::diff;
 use crate::spec::{OPERATION_GROUPS, OperationSpec, SPEC_PATH, Spec};
+use crate::{diff, migration};
 
 /// The first line of every generated Rust file.
 pub(crate) const RUST_HEADER: &str =
@@ -50,6 +50,12 @@ pub(crate) fn generate(spec: &Spec) -> Vec<Expected> {
         Expected { path: "crates/frs-request/src/catalogue.rs", contents: operation_catalogue(spec) },
         Expected { path: "docs/api-coverage.md", contents: api_coverage(spec) },
         Expected { path: "docs/error-codes.md", contents: error_codes_doc(spec) },
+        Expected { path: "docs/migration.md", contents: migration::migration_doc(spec) },
+        Expected {
+            path: "crates/frs-request/tests/entry_points.rs",
+            contents: migration::entry_points_test(spec),
+        },
+        Expected { path: "crates/frs-cli/src/spec_commands.rs", contents: migration::cli_commands(spec) },
     ]
 }
 

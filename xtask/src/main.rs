@@ -7,9 +7,14 @@
 //!
 //! `bench-compare` runs `tools/bench-compare/run.sh`, which measures delete-face against a
 //! loopback nginx and the emulator and writes `docs/performance.md` (not run in CI).
+//!
+//! `package` runs `tools/package/run.sh`: `cargo package` of every publishable crate (built
+//! from its `.crate`), failing on any cargo warning or a package without its README and
+//! licence texts.
 
 mod codegen;
 mod diff;
+mod migration;
 mod spec;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +29,9 @@ Tasks:
   bench-compare     delete-face against a loopback nginx: wrk, the official Python SDK and
                     `frs bench`, then the emulator under wrk; writes docs/performance.md
                     (tools/bench-compare/run.sh; needs nginx, wrk, python3 and PyPI; not in CI)
+  package           `cargo package` every publishable crate and check the packages (no
+                    warning, README and licence texts shipped; tools/package/run.sh;
+                    extra options such as --allow-dirty go to cargo package)
   help              print this message
 ";
 
@@ -37,7 +45,10 @@ fn main() -> ExitCode {
         }
         ["codegen"] => codegen_write(&workspace_root()),
         ["codegen", "--check"] => codegen_check(&workspace_root()),
-        ["bench-compare"] => bench_compare(&workspace_root()),
+        ["bench-compare"] => {
+            run_script(&workspace_root(), "bench-compare", "tools/bench-compare/run.sh", &[])
+        }
+        ["package", rest @ ..] => run_script(&workspace_root(), "package", "tools/package/run.sh", rest),
         [] => {
             eprint!("no task given\n\n{USAGE}");
             ExitCode::from(2)
@@ -49,17 +60,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs the comparison script; its own output is the progress report.
-fn bench_compare(root: &Path) -> ExitCode {
-    let script = root.join("tools/bench-compare/run.sh");
-    match std::process::Command::new("bash").arg(&script).current_dir(root).status() {
+/// Runs one of the task scripts with `args`; its own output is the progress report.
+fn run_script(root: &Path, task: &str, script: &str, args: &[&str]) -> ExitCode {
+    let script = root.join(script);
+    match std::process::Command::new("bash").arg(&script).args(args).current_dir(root).status() {
         Ok(status) if status.success() => ExitCode::SUCCESS,
         Ok(status) => {
-            eprintln!("bench-compare: {} failed ({status})", script.display());
+            eprintln!("{task}: {} failed ({status})", script.display());
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("bench-compare: cannot run {}: {e}", script.display());
+            eprintln!("{task}: cannot run {}: {e}", script.display());
             ExitCode::FAILURE
         }
     }
@@ -114,7 +125,8 @@ mod tests {
 
     use super::workspace_root;
     use crate::codegen::{self, MARKDOWN_HEADER, RUST_HEADER};
-    use crate::spec::{SPEC_PATH, Spec};
+    use crate::migration;
+    use crate::spec::{RustEntry, SPEC_PATH, Spec};
 
     fn load_spec() -> Spec {
         let text = std::fs::read_to_string(workspace_root().join(SPEC_PATH)).expect("the spec is readable");
@@ -177,6 +189,109 @@ mod tests {
         assert!(error.contains("group must be one of"), "{error}");
         let unknown_field = spec.to_canonical_json().replacen("\"retryable\"", "\"retry\"", 1);
         assert!(Spec::parse(&unknown_field).is_err());
+    }
+
+    /// Whether `text` names the Python model `m.<name>` (not a longer name that starts with it).
+    fn names_model(text: &str, name: &str) -> bool {
+        let needle = format!("m.{name}");
+        text.match_indices(&needle).any(|(at, _)| {
+            !text[at + needle.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        })
+    }
+
+    /// The SDK names of the spec (and so of docs/migration.md) are the official SDK's own: the
+    /// conformance script, which CI runs against Huawei's Python SDK, uses every request type,
+    /// body type and method.
+    #[test]
+    fn sdk_names_are_those_the_official_sdk_script_uses() {
+        let script = std::fs::read_to_string(workspace_root().join("tools/conformance/conformance.py"))
+            .expect("the conformance script is readable");
+        for op in load_spec().operations {
+            let Some(method) = op.sdk_method.as_deref() else { continue };
+            let request = format!("{}Request", migration::pascal_case(method));
+            assert!(names_model(&script, &request), "{method}: the script never uses m.{request}");
+            if let Some(body) = &op.sdk_body {
+                assert!(names_model(&script, body), "{method}: the script never uses m.{body}");
+            }
+            let method_named = script.contains(&format!("\"{method}\""))
+                || method
+                    .strip_suffix("_intl")
+                    .is_some_and(|base| script.contains(&format!("\"{base}\" + suffix")));
+            assert!(method_named, "{method}: the script never calls it");
+        }
+        assert!(!names_model("m.AddFacesByUrlRequestX(", "AddFacesByUrlRequest"));
+    }
+
+    #[test]
+    fn migration_rows_follow_the_official_sdks() {
+        let spec = load_spec();
+        let op = |method: &str| {
+            spec.operations.iter().find(|o| o.sdk_method.as_deref() == Some(method)).expect("in the spec")
+        };
+        let delete = op("delete_face_by_external_image_id");
+        assert_eq!(
+            migration::python_call(delete).as_deref(),
+            Some(
+                "client.delete_face_by_external_image_id(DeleteFaceByExternalImageIdRequest(\
+                 face_set_name=…, external_image_id=…))"
+            )
+        );
+        assert_eq!(
+            migration::go_call(delete).as_deref(),
+            Some(
+                "client.DeleteFaceByExternalImageId(&model.DeleteFaceByExternalImageIdRequest{\
+                 FaceSetName: …, ExternalImageId: …})"
+            )
+        );
+        assert_eq!(
+            migration::rust_call(delete),
+            "client.execute(&faces::DeleteFaces::by_external_image_id(face_set, id))"
+        );
+        assert_eq!(
+            migration::go_call(op("detect_live_by_file_intl")).as_deref(),
+            Some(
+                "client.DetectLiveByFileIntl(&model.DetectLiveByFileIntlRequest{\
+                 Body: &model.DetectLiveByFileIntlRequestBody{…}})"
+            )
+        );
+        assert_eq!(
+            migration::python_call(op("show_all_face_sets")).as_deref(),
+            Some("client.show_all_face_sets(ShowAllFaceSetsRequest())")
+        );
+
+        let doc = migration::migration_doc(&spec);
+        let rows: Vec<&str> =
+            doc.lines().filter(|l| l.starts_with("| `client.") || l.starts_with("| no SDK")).collect();
+        assert_eq!(rows.len(), 36);
+        let no_sdk: Vec<&&str> =
+            rows.iter().filter(|r| r.starts_with("| no SDK equivalent | no SDK equivalent |")).collect();
+        assert_eq!(no_sdk.len(), 1);
+        assert!(no_sdk[0].contains("DeleteFaces::by_field(face_set, name, value)"), "{}", no_sdk[0]);
+        for op in spec.operations.iter().filter_map(|o| o.sdk_method.as_deref()) {
+            assert!(doc.contains(&format!("`client.{op}(")), "{op} has no row");
+        }
+    }
+
+    #[test]
+    fn rust_entry_points_are_read() {
+        let entry = RustEntry::parse("liveness::DetectLive::new(Video::Base64, actions)?.intl()").unwrap();
+        assert_eq!(entry.path, "liveness::DetectLive::new");
+        assert_eq!(entry.type_path(), "liveness::DetectLive");
+        assert_eq!(entry.args.as_deref(), Some(&["Video::Base64".to_owned(), "actions".to_owned()][..]));
+        assert!(entry.fallible);
+        assert_eq!(entry.methods, ["intl"]);
+        assert_eq!(entry.forms().collect::<Vec<_>>(), ["Video::Base64"]);
+        let unit = RustEntry::parse("face_sets::ShowAllFaceSets").unwrap();
+        assert_eq!((unit.args.as_deref(), unit.type_path()), (None, "face_sets::ShowAllFaceSets"));
+        for bad in [
+            "ShowAllFaceSets",
+            "faces::new(x)",
+            "faces::A::new(x",
+            "faces::A::new(x) + 1",
+            "faces::A::new(\"x\")",
+        ] {
+            assert!(RustEntry::parse(bad).is_err(), "{bad}");
+        }
     }
 
     /// The Rust output is already in rustfmt style (repo `rustfmt.toml`), so `cargo fmt

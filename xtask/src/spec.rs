@@ -62,10 +62,16 @@ pub(crate) struct OperationSpec {
     pub(crate) body: BodyKind,
     /// JSON field names or multipart part names.
     pub(crate) body_fields: Vec<String>,
+    /// The official SDKs' body model (the same name in Python and Go, e.g. `AddFacesBase64Req`);
+    /// `None` when the request has no body or no SDK method.
+    pub(crate) sdk_body: Option<String>,
     /// Top-level fields of the response body.
     pub(crate) response: Vec<String>,
     /// The Rust entry point, relative to the `frs_request` crate.
     pub(crate) rust: String,
+    /// The `frs` command that sends the request, with placeholders in capitals (`N` for a
+    /// number), e.g. `frs face delete FACE_SET --face-id ID`.
+    pub(crate) cli: String,
     /// A short remark, if any.
     pub(crate) note: Option<String>,
 }
@@ -150,6 +156,8 @@ impl Spec {
     /// Everything wrong with the spec; empty when it is valid.
     fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
+        // Filled inside the loop below, where `check` holds `problems`.
+        let mut problems_of_entry = Vec::new();
         let mut check = |ok: bool, problem: String| {
             if !ok {
                 problems.push(problem);
@@ -209,12 +217,117 @@ impl Spec {
                 format!("{at}: body_fields must be empty exactly when body is \"none\""),
             );
             check(is_one_line(&op.rust), format!("{at}: rust must be one non-empty, trimmed line"));
+            if let Err(e) = RustEntry::parse(&op.rust) {
+                problems_of_entry.push(format!("{at}: rust `{}`: {e}", op.rust));
+            }
+            check(
+                op.sdk_body.is_some() == (op.sdk_method.is_some() && op.body != BodyKind::None),
+                format!("{at}: sdk_body must be set exactly when an SDK method sends a body"),
+            );
+            check(
+                op.sdk_body.as_deref().is_none_or(is_pascal_case),
+                format!("{at}: sdk_body must be a PascalCase type name"),
+            );
+            let cli_ok = is_one_line(&op.cli)
+                && op.cli.starts_with("frs ")
+                && !op.cli.contains(['\'', '"', '|', '`', '\\']);
+            check(cli_ok, format!("{at}: cli must be one line `frs ...` without quotes, `|` or backticks"));
             check(op.note.as_deref().is_none_or(is_one_line), format!("{at}: note must be one line"));
             for name in op.query.iter().chain(&op.body_fields).chain(&op.response) {
                 check(is_one_line(name) && !name.contains(' '), format!("{at}: bad field name `{name}`"));
             }
         }
+        problems.extend(problems_of_entry);
         problems
+    }
+}
+
+/// `Pascal` or `PascalCase2`: an ASCII upper-case letter, then letters and digits.
+fn is_pascal_case(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_uppercase()) && text.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// The shape of an operation's `rust` entry point, e.g.
+/// `liveness::DetectLive::new(Video::Base64, actions)?.intl()`: a path relative to
+/// `frs_request`, called or not, fallible or not, then methods that keep the operation's type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RustEntry {
+    /// The constructor or unit value, e.g. `liveness::DetectLive::new` or `face_sets::ShowAllFaceSets`.
+    pub(crate) path: String,
+    /// The arguments, each a placeholder (`face_set`) or an input form (`Image::Base64`);
+    /// `None` for a value that is not called.
+    pub(crate) args: Option<Vec<String>>,
+    /// Whether the constructor returns a `Result` (`?` after the call).
+    pub(crate) fallible: bool,
+    /// Methods chained after the call, taking and returning the operation (`intl`).
+    pub(crate) methods: Vec<String>,
+}
+
+impl RustEntry {
+    /// Reads an entry point; the error says what is not of the expected shape.
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
+        let is_path = |p: &str| {
+            !p.is_empty()
+                && p.split("::").all(|seg| {
+                    seg.starts_with(|c: char| c.is_ascii_alphabetic())
+                        && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+        };
+        let Some(open) = text.find('(') else {
+            return if is_path(text) && text.contains("::") {
+                Ok(Self { path: text.to_owned(), args: None, fallible: false, methods: Vec::new() })
+            } else {
+                Err("expected `module::Type` or `module::Type::constructor(args)`".into())
+            };
+        };
+        let path = &text[..open];
+        if !is_path(path) || path.split("::").count() < 3 {
+            return Err(format!("`{path}` is not a `module::Type::constructor` path"));
+        }
+        let close = text[open..].find(')').map(|i| open + i).ok_or("unclosed `(`")?;
+        let args: Vec<String> = text[open + 1..close]
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_owned)
+            .collect();
+        for arg in &args {
+            let form = arg.contains("::") && arg.starts_with(|c: char| c.is_ascii_uppercase());
+            let placeholder = !arg.contains("::") && arg.starts_with(|c: char| c.is_ascii_lowercase());
+            if !is_path(arg) || !(form || placeholder) {
+                return Err(format!("argument `{arg}` is neither a placeholder nor `Type::Variant`"));
+            }
+        }
+        let mut rest = &text[close + 1..];
+        let fallible = rest.starts_with('?');
+        if fallible {
+            rest = &rest[1..];
+        }
+        let mut methods = Vec::new();
+        while !rest.is_empty() {
+            let method = rest
+                .strip_prefix('.')
+                .and_then(|r| r.strip_suffix("()").map(|m| (m, "")).or_else(|| r.split_once("()")))
+                .filter(|(m, _)| is_path(m) && !m.contains("::"))
+                .ok_or_else(|| format!("`{rest}` is not a chain of `.method()` calls"))?;
+            methods.push(method.0.to_owned());
+            rest = method.1;
+        }
+        Ok(Self { path: path.to_owned(), args: Some(args), fallible, methods })
+    }
+
+    /// The operation's type, e.g. `liveness::DetectLive` (the path without its constructor).
+    pub(crate) fn type_path(&self) -> &str {
+        if self.args.is_some() {
+            self.path.rsplit_once("::").map_or(&self.path, |(t, _)| t)
+        } else {
+            &self.path
+        }
+    }
+
+    /// The input forms among the arguments, e.g. `Image::Base64`.
+    pub(crate) fn forms(&self) -> impl Iterator<Item = &str> {
+        self.args.iter().flatten().map(String::as_str).filter(|a| a.contains("::"))
     }
 }
 

@@ -629,6 +629,33 @@ mod tests {
         walk(&Cli::command(), "");
     }
 
+    /// Every `frs` command the spec names (the CLI column of docs/migration.md) is accepted by
+    /// the real command line, as those subcommands, with placeholders filled in.
+    #[test]
+    fn every_command_the_spec_names_parses() {
+        assert_eq!(crate::spec_commands::SPEC_COMMANDS.len(), 36);
+        for (operation, command) in crate::spec_commands::SPEC_COMMANDS {
+            let words: Vec<&str> =
+                command.split_whitespace().map(|w| if w == "N" { "1" } else { w }).collect();
+            let matches = Cli::command()
+                .try_get_matches_from(&words)
+                .unwrap_or_else(|e| panic!("{operation}: `{command}` does not parse:\n{e}"));
+            let mut chain = Vec::new();
+            let mut at = &matches;
+            while let Some((name, sub)) = at.subcommand() {
+                chain.push(name);
+                at = sub;
+            }
+            let named: Vec<&str> = words[1..]
+                .iter()
+                .copied()
+                .take_while(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))
+                .collect();
+            assert_eq!(chain, named, "{operation}: `{command}` runs another subcommand");
+            assert!(Cli::try_parse_from(&words).is_ok(), "{operation}: `{command}`");
+        }
+    }
+
     #[test]
     fn timeouts() {
         assert_eq!(parse_timeout("1.5").unwrap(), Duration::from_millis(1500));

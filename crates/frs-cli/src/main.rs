@@ -20,6 +20,8 @@ mod output;
 mod settings;
 mod sign;
 mod spans;
+#[cfg(test)]
+mod spec_commands;
 
 use std::io::Write as _;
 use std::process::ExitCode;

@@ -125,7 +125,12 @@ struct GuideDoctests;
 #[doc = include_str!("../../../docs/architecture.md")]
 struct ArchitectureDoctests;
 
-// and the emulator's manual.
+// the emulator's manual,
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/emulator.md")]
 struct EmulatorDoctests;
+
+// and the example of the migration guide.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/migration.md")]
+struct MigrationDoctests;

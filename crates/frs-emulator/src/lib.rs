@@ -537,3 +537,8 @@ impl std::fmt::Debug for Emulator {
         f.debug_struct("Emulator").field("addr", &self.addr).field("config", &self.shared.config).finish()
     }
 }
+
+// The crate README's example is compiled as a doc test (the package ships the README).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -122,7 +122,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         path: "/v2/{project_id}/face-sets/{face_set_name}/faces",
         query: &["offset", "limit"],
         body: BodyKind::None,
-        rust: "faces::ShowFaces::page(face_set, offset, limit)",
+        rust: "faces::ShowFaces::page(face_set, offset, limit)?",
     },
     OperationInfo {
         sdk_method: Some("update_face"),
@@ -266,7 +266,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         path: "/v2/{project_id}/face-compare",
         query: &[],
         body: BodyKind::Json,
-        rust: "detection::CompareFaces::new(Image::Base64, Image::Base64)",
+        rust: "detection::CompareFaces::new(Image::Base64, Image::Base64)?",
     },
     OperationInfo {
         sdk_method: Some("compare_face_by_url"),
@@ -275,7 +275,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         path: "/v2/{project_id}/face-compare",
         query: &[],
         body: BodyKind::Json,
-        rust: "detection::CompareFaces::new(Image::Url, Image::Url)",
+        rust: "detection::CompareFaces::new(Image::Url, Image::Url)?",
     },
     OperationInfo {
         sdk_method: Some("compare_face_by_file"),
@@ -284,7 +284,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         path: "/v2/{project_id}/face-compare",
         query: &[],
         body: BodyKind::Multipart,
-        rust: "detection::CompareFaces::new(Image::File, Image::File)",
+        rust: "detection::CompareFaces::new(Image::File, Image::File)?",
     },
     OperationInfo {
         sdk_method: Some("detect_live_by_base64"),
@@ -293,7 +293,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         path: "/v1/{project_id}/live-detect",
         query: &[],
         body: BodyKind::Json,
-        rust: "liveness::DetectLive::new(Video::Base64, actions)",
+        rust: "liveness::DetectLive::new(Video::Base64, actions)?",
     },
     OperationInfo {
         sdk_method: Some("detect_live_by_url"),
@@ -302,7 +302,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         path: "/v1/{project_id}/live-detect",
         query: &[],
         body: BodyKind::Json,
-        rust: "liveness::DetectLive::new(Video::Url, actions)",
+        rust: "liveness::DetectLive::new(Video::Url, actions)?",
     },
     OperationInfo {
         sdk_method: Some("detect_live_by_file"),
@@ -311,7 +311,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         path: "/v1/{project_id}/live-detect",
         query: &[],
         body: BodyKind::Multipart,
-        rust: "liveness::DetectLive::new(Video::File, actions)",
+        rust: "liveness::DetectLive::new(Video::File, actions)?",
     },
     OperationInfo {
         sdk_method: Some("detect_live_by_base64_intl"),
@@ -320,7 +320,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         path: "/v2/{project_id}/live-detect",
         query: &[],
         body: BodyKind::Json,
-        rust: "liveness::DetectLive::new(Video::Base64, actions).intl()",
+        rust: "liveness::DetectLive::new(Video::Base64, actions)?.intl()",
     },
     OperationInfo {
         sdk_method: Some("detect_live_by_url_intl"),
@@ -329,7 +329,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         path: "/v2/{project_id}/live-detect",
         query: &[],
         body: BodyKind::Json,
-        rust: "liveness::DetectLive::new(Video::Url, actions).intl()",
+        rust: "liveness::DetectLive::new(Video::Url, actions)?.intl()",
     },
     OperationInfo {
         sdk_method: Some("detect_live_by_file_intl"),
@@ -338,7 +338,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         path: "/v2/{project_id}/live-detect",
         query: &[],
         body: BodyKind::Multipart,
-        rust: "liveness::DetectLive::new(Video::File, actions).intl()",
+        rust: "liveness::DetectLive::new(Video::File, actions)?.intl()",
     },
     OperationInfo {
         sdk_method: Some("detect_live_face_by_base64"),

@@ -156,3 +156,8 @@ pub use transport::{
 };
 
 pub use frs_types as types;
+
+// The crate README's example is compiled as a doc test (the package ships the README).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -222,3 +222,8 @@ async fn read<M: FileMedia>(path: &Path) -> Result<M, ReadMediaError> {
     file.check_len(tokio::fs::metadata(path).await.map(|m| m.len()))?;
     file.finish(tokio::fs::read(path).await)
 }
+
+// The crate README's example is compiled as a doc test (the package ships the README).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -81,3 +81,8 @@ pub use region::Region;
 pub use selector::FaceSelector;
 pub use sort::{ReturnFields, Sort, SortOrder};
 pub use validation::{Problem, ValidationError};
+
+// The crate README's example is compiled as a doc test (the package ships the README).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -225,3 +225,8 @@ fn read<M: FileMedia>(path: &Path) -> Result<M, ReadMediaError> {
     let file = MediaFile::new(path);
     file.check_len(std::fs::metadata(path).map(|m| m.len())).and_then(|()| file.finish(std::fs::read(path)))
 }
+
+// The crate README's example is compiled as a doc test (the package ships the README).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
