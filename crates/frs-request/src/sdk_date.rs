@@ -120,11 +120,21 @@ pub(crate) fn parse_http_date(text: &str) -> Option<SystemTime> {
         return None;
     }
     let month = MONTHS.iter().position(|m| *m == month)? + 1;
-    let hms: String = time.split(':').collect();
-    if hms.len() != 6 || !text.is_ascii() {
+    let t = time.as_bytes();
+    if t[2] != b':' || t[5] != b':' || !text.is_ascii() {
         return None;
     }
-    parse_sdk_date(&format!("{year}{month:02}{day}T{hms}Z")).ok()
+    // `YYYYMMDDTHHMMSSZ` on the stack (every answer's `Date` is read, for the clock's skew).
+    let mut compact = *b"00000000T000000Z";
+    compact[..4].copy_from_slice(year.as_bytes());
+    #[allow(clippy::cast_possible_truncation)] // month <= 12
+    let month = [b'0' + (month / 10) as u8, b'0' + (month % 10) as u8];
+    compact[4..6].copy_from_slice(&month);
+    compact[6..8].copy_from_slice(day.as_bytes());
+    for (i, j) in [(0, 9), (1, 10), (3, 11), (4, 12), (6, 13), (7, 14)] {
+        compact[j] = t[i];
+    }
+    parse_sdk_date(std::str::from_utf8(&compact).ok()?).ok()
 }
 
 /// Parses IAM's and the ECS metadata service's `2024-03-16T10:20:30.123000Z` (any fraction, `Z` or `+00:00`).
@@ -210,6 +220,15 @@ mod tests {
             let text = format_sdk_date(t).unwrap();
             prop_assert_eq!(text.len(), 16);
             prop_assert_eq!(parse_sdk_date(&text).unwrap(), t);
+            // The same instant as an IMF-fixdate `Date` header reads back.
+            const MONTHS: [&str; 12] =
+                ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+            let month = MONTHS[text[4..6].parse::<usize>().unwrap() - 1];
+            let imf = format!(
+                "Mon, {} {month} {} {}:{}:{} GMT",
+                &text[6..8], &text[0..4], &text[9..11], &text[11..13], &text[13..15]
+            );
+            prop_assert_eq!(parse_http_date(&imf), Some(t));
         }
     }
 
@@ -223,6 +242,12 @@ mod tests {
             "Sun, 06 Nov 1994 08:49:37 UTC",
             "Sunday, 06-Nov-94 08:49:37 GMT",
             "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08-49-37 GMT",
+            "Sun, 06 Nov 1994 08:4a:37 GMT",
+            "Sun, 06 Nov 199x 08:49:37 GMT",
+            "Sun, 0x Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:49:37 GMT",
+            "Sun, 06 Xyz 1994 08:49:37 GMT",
         ] {
             assert_eq!(parse_http_date(bad), None, "{bad}");
         }
