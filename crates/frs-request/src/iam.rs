@@ -25,6 +25,40 @@ use crate::secret::Secret;
 
 /// Obtains a user token with a password: `POST {iam}/v3/auth/tokens` (answer 201, token in
 /// the `X-Subject-Token` header, valid 24 hours). Sent without other credentials.
+///
+/// Usually sent for you: a client configured with [`Credentials::password`](crate::Credentials::password)
+/// obtains, caches and renews the token itself.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use frs_request::iam::{IssueUserToken, PasswordCredentials};
+/// use frs_request::{Config, Credentials, Operation};
+/// use frs_types::Region;
+///
+/// let region = Region::CN_NORTH_4;
+/// let login = PasswordCredentials::for_region("alice", "a-password", "my-domain", &region);
+/// let config = Config::for_region(&region, "my-project".parse()?, Credentials::password(login.clone()));
+/// let op = IssueUserToken::new(login);
+/// let request = config.prepare(&op, SystemTime::now())?;
+/// assert_eq!(request.method(), http::Method::POST);
+/// assert_eq!(request.uri().host(), Some("iam.cn-north-4.myhuaweicloud.com"));
+/// assert_eq!(request.uri().path(), "/v3/auth/tokens");
+/// let body: serde_json::Value = serde_json::from_slice(request.body())?;
+/// assert_eq!(body["auth"]["identity"]["password"]["user"]["name"], "alice");
+/// assert_eq!(body["auth"]["scope"]["project"]["name"], "cn-north-4");
+/// assert!(!request.headers().contains_key("x-auth-token")); // sent with no other credentials
+///
+/// // IAM answers 201 with the token in a header; `Debug` of the result hides it.
+/// let answer = http::Response::builder()
+///     .status(201)
+///     .header("x-subject-token", "MIIE-a-token")
+///     .header("content-type", "application/json")
+///     .body(bytes::Bytes::from_static(br#"{"token": {"expires_at": "2026-12-03T10:00:00.000000Z"}}"#))?;
+/// let issued = op.parse(answer)?.value;
+/// assert_eq!(issued.token.expose(), "MIIE-a-token");
+/// assert!(issued.expires_at.is_some() && !format!("{issued:?}").contains("MIIE"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct IssueUserToken {
     credentials: PasswordCredentials,
@@ -127,6 +161,33 @@ impl Operation for IssueUserToken {
 
 /// Lists the projects named `name` (a region id): `GET {iam}/v3/projects?name=<region>`,
 /// with the configured credentials — how the official SDK discovers a project id.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use frs_request::iam::{ListProjects, discovered_project_id};
+/// use frs_request::{Config, Credentials, Operation};
+/// use frs_types::Region;
+///
+/// let region = Region::CN_NORTH_4;
+/// // The project id is what we are looking for: any placeholder will do for the request.
+/// let config = Config::for_region(&region, "unknown".parse()?, Credentials::access_key("AK", "SK"));
+/// let op = ListProjects::for_region(&region);
+/// let request = config.prepare(&op, SystemTime::now())?;
+/// assert_eq!(request.method(), http::Method::GET);
+/// assert_eq!(request.uri().host(), Some("iam.cn-north-4.myhuaweicloud.com"));
+/// assert_eq!(request.uri().path_and_query().map(|p| p.as_str()), Some("/v3/projects?name=cn-north-4"));
+/// assert!(request.headers().contains_key("authorization"));
+///
+/// let answer = http::Response::builder()
+///     .status(200)
+///     .header("content-type", "application/json")
+///     .body(bytes::Bytes::from_static(
+///         br#"{"projects": [{"id": "0a1b2c3d4e5f60718293a4b5c6d7e8f9", "name": "cn-north-4"}]}"#,
+///     ))?;
+/// let projects = op.parse(answer)?.value;
+/// assert_eq!(discovered_project_id(&region, &projects)?.as_str(), "0a1b2c3d4e5f60718293a4b5c6d7e8f9");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListProjects {
     name: String,
