@@ -198,7 +198,7 @@ fn apply(
     let signed_headers = &authorization[names_start..];
 
     // The canonical request, streamed into SHA-256 (never kept as a string).
-    let mut creq = Sha256::new();
+    let mut creq = BufferedSha256::new();
     let method = req.method().as_str();
     if method.bytes().all(|b| b.is_ascii_uppercase()) {
         creq.update(method.as_bytes());
@@ -253,6 +253,39 @@ fn apply(
     Ok(())
 }
 
+/// SHA-256 fed through a buffer on the stack: the canonical request arrives in some thirty
+/// pieces of a few bytes, and one `update` per piece cost more than copying them.
+struct BufferedSha256 {
+    sha: Sha256,
+    buf: [u8; 512],
+    len: usize,
+}
+
+impl BufferedSha256 {
+    fn new() -> Self {
+        Self { sha: Sha256::new(), buf: [0; 512], len: 0 }
+    }
+
+    fn update(&mut self, bytes: impl AsRef<[u8]>) {
+        let bytes = bytes.as_ref();
+        if self.len + bytes.len() > self.buf.len() {
+            self.sha.update(&self.buf[..self.len]);
+            self.len = 0;
+            if bytes.len() > self.buf.len() {
+                self.sha.update(bytes);
+                return;
+            }
+        }
+        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    fn finalize(mut self) -> [u8; 32] {
+        self.sha.update(&self.buf[..self.len]);
+        self.sha.finalize().into()
+    }
+}
+
 /// Lower-case hex of a 32-byte digest, on the stack.
 fn hex(bytes: &[u8]) -> [u8; 64] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -286,7 +319,7 @@ pub(crate) fn received_signature(
     if !parts.headers.values().all(|v| std::str::from_utf8(v.as_bytes()).is_ok()) {
         return None;
     }
-    let mut creq = Sha256::new();
+    let mut creq = BufferedSha256::new();
     let method = parts.method.as_str();
     if method.bytes().all(|b| b.is_ascii_uppercase()) {
         creq.update(method.as_bytes());
@@ -329,4 +362,27 @@ pub(crate) fn received_signature(
         mac.update(piece);
     }
     Some(hex(&mac.finalize().into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use sha2::{Digest as _, Sha256};
+
+    use super::BufferedSha256;
+
+    proptest! {
+        /// Pieces of any sizes, small and larger than the buffer, hash as their concatenation.
+        #[test]
+        fn buffered_sha256_is_sha256_of_the_pieces(
+            pieces in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..700), 0..12),
+        ) {
+            let mut buffered = BufferedSha256::new();
+            for piece in &pieces {
+                buffered.update(piece);
+            }
+            let whole: [u8; 32] = Sha256::digest(pieces.concat()).into();
+            prop_assert_eq!(buffered.finalize(), whole);
+        }
+    }
 }
