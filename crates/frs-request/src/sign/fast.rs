@@ -286,16 +286,26 @@ impl BufferedSha256 {
     }
 }
 
-/// Lower-case hex of a 32-byte digest, on the stack.
+/// Lower-case hex of a 32-byte digest, on the stack, two digits per table lookup.
 fn hex(bytes: &[u8]) -> [u8; 64] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; 64];
-    for (i, &b) in bytes.iter().take(32).enumerate() {
-        out[2 * i] = DIGITS[usize::from(b >> 4)];
-        out[2 * i + 1] = DIGITS[usize::from(b & 0xf)];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(b)]);
     }
     out
 }
+
+/// The two lower-case hex digits of every byte.
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut table = [[0u8; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = [DIGITS[b >> 4], DIGITS[b & 0xf]];
+        b += 1;
+    }
+    table
+};
 
 /// The signature a received request should carry, computed as [`sign_in_place`] computes
 /// one — streamed, no intermediate strings — or `None` when the request is not of the shape
