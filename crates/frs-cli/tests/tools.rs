@@ -185,6 +185,25 @@ fn help_has_the_exit_codes_and_an_example_for_every_subcommand() {
     assert!(frs.emulator.requests().is_empty());
 }
 
+/// The README's quick start is exactly what the tests run: its two commands are
+/// `cargo run -p frs-cli -- demo` (run below by `demo_runs_the_whole_api_with_nothing_set_up`,
+/// which checks the faces it deletes) and `cargo test --workspace` (what `.ci/run` runs).
+#[test]
+fn the_readme_quick_start_is_what_the_tests_run() {
+    let readme = include_str!("../../../README.md");
+    let ci = include_str!("../../../.ci/run");
+    let section = readme.split("## Two commands").nth(1).expect("a Two commands section");
+    let block = section.split("```").nth(1).expect("a code block");
+    let commands: Vec<&str> = block
+        .lines()
+        .skip(1) // the fence's language
+        .map(|line| line.split('#').next().unwrap_or("").trim())
+        .filter(|line| !line.is_empty())
+        .collect();
+    assert_eq!(commands, ["cargo run -p frs-cli -- demo", "cargo test --workspace"], "{block}");
+    assert!(ci.lines().any(|l| l.trim().ends_with("cargo test --workspace --locked")), "{ci}");
+}
+
 /// The README's main job: `frs demo` walks the whole API against its embedded emulator, with
 /// no credentials, no network and nothing set in the environment.
 #[test]
@@ -193,7 +212,13 @@ fn demo_runs_the_whole_api_with_nothing_set_up() {
     let out = run_in(dir.path(), &["demo"], &[], None);
     let text = out.ok();
     assert!(text.starts_with("frs demo: the whole Face Recognition Service API against an embedded emulator at http://127.0.0.1:"), "{text}");
-    assert!(text.contains("13. delete by a custom field: badge=A-1"), "{text}");
+    for deleted in [
+        "delete by external_image_id: alice-2",
+        "delete by face_id: bob's face",
+        "13. delete by a custom field: badge=A-1",
+    ] {
+        assert!(text.contains(deleted), "{deleted}: {text}");
+    }
     assert!(
         text.contains(
             "error FRS.0402 (HTTP 400): External id is not exist, can not delete face [request id "
