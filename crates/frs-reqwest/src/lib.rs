@@ -77,7 +77,6 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
@@ -116,9 +115,6 @@ pub enum ReqwestError {
     /// reqwest failed: connection, TLS, timeout, protocol.
     #[error(transparent)]
     Http(#[from] reqwest::Error),
-    /// The request's URI is not a URL reqwest can send to.
-    #[error("the request's URI is not a valid URL: {0}")]
-    Url(String),
     /// The answer's body is larger than the cap.
     #[error("the answer body exceeds the limit of {limit} bytes")]
     BodyTooLarge {
@@ -132,7 +128,7 @@ impl TransportError for ReqwestError {
         match self {
             Self::Http(e) if e.is_connect() => TransportErrorKind::Connect,
             Self::Http(e) if e.is_timeout() => TransportErrorKind::Timeout,
-            Self::Http(_) | Self::Url(_) => TransportErrorKind::Other,
+            Self::Http(_) => TransportErrorKind::Other,
             Self::BodyTooLarge { .. } => TransportErrorKind::BodyTooLarge,
         }
     }
@@ -143,10 +139,6 @@ impl TransportError for ReqwestError {
 pub struct ReqwestTransport {
     client: reqwest::Client,
     limits: TransportLimits,
-    /// The last endpoint's URL (scheme and authority), parsed once: reqwest takes a
-    /// `url::Url`, and parsing the host of every request (IDNA, IP literals) cost more
-    /// than building and signing it.
-    base: Arc<Mutex<Option<(String, reqwest::Url)>>>,
 }
 
 impl ReqwestTransport {
@@ -171,34 +163,7 @@ impl ReqwestTransport {
     /// settings belong to the client: build it with `redirect(Policy::none())`, since a
     /// signed request must not be replayed to another URL.
     pub fn with_client(client: reqwest::Client, limits: TransportLimits) -> Self {
-        Self { client, limits, base: Arc::default() }
-    }
-
-    /// The request's URL: the cached endpoint's with this path and query (parsed by the same
-    /// rules as a whole URL), or the whole URI parsed, which becomes the cached endpoint.
-    fn url(&self, uri: &http::Uri) -> Result<reqwest::Url, ReqwestError> {
-        let parse = |text: &str| reqwest::Url::parse(text).map_err(|e| ReqwestError::Url(e.to_string()));
-        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
-            return parse(&uri.to_string());
-        };
-        let mut base = self.base.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut url = match base.as_ref() {
-            Some((origin, url))
-                if origin.strip_prefix(scheme).and_then(|o| o.strip_prefix("://"))
-                    == Some(authority.as_str()) =>
-            {
-                url.clone()
-            }
-            _ => {
-                let origin = format!("{scheme}://{authority}");
-                let url = parse(&origin)?;
-                base.insert((origin, url)).1.clone()
-            }
-        };
-        drop(base);
-        url.set_path(uri.path());
-        url.set_query(uri.query());
-        Ok(url)
+        Self { client, limits }
     }
 }
 
@@ -206,10 +171,7 @@ impl AsyncTransport for ReqwestTransport {
     type Error = ReqwestError;
 
     async fn send(&self, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, ReqwestError> {
-        let (parts, body) = request.into_parts();
-        let mut request = reqwest::Request::new(parts.method, self.url(&parts.uri)?);
-        (*request.headers_mut(), *request.version_mut()) = (parts.headers, parts.version);
-        *request.body_mut() = Some(reqwest::Body::from(body));
+        let mut request = reqwest::Request::try_from(request.map(reqwest::Body::from))?;
         *request.timeout_mut() = Some(self.limits.total_timeout);
         let mut response = self.client.execute(request).await?;
         let limit = self.limits.max_response_bytes;
@@ -265,30 +227,3 @@ async fn read<M: FileMedia>(path: &Path) -> Result<M, ReadMediaError> {
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
-
-#[cfg(test)]
-mod tests {
-    use super::{ReqwestTransport, TransportLimits};
-
-    /// A URL made from the cached endpoint is the URL of the whole URI, whatever the path
-    /// and query hold, and a second endpoint replaces the first.
-    #[test]
-    fn urls_from_the_cached_endpoint_are_the_whole_uris_urls() {
-        let transport = ReqwestTransport::new(TransportLimits::default()).unwrap();
-        for uri in [
-            "https://face.cn-north-4.myhuaweicloud.com/v2/p/face-sets/s/faces?external_image_id=a-b",
-            "https://face.cn-north-4.myhuaweicloud.com/v2/p/face-sets/a%2Fb/faces?k=v%20w&z=%E4%B8%AD",
-            "https://face.cn-north-4.myhuaweicloud.com/v2/p/face-sets/x/../y/./faces/",
-            "https://face.cn-north-4.myhuaweicloud.com/",
-            "https://face.cn-north-4.myhuaweicloud.com/v2?",
-            "http://127.0.0.1:8080/v2/p/face-sets?offset=0&limit=10",
-            "http://127.0.0.1:8080/a%zz/%41?%",
-            "https://face.cn-north-4.myhuaweicloud.com:443/v2/p",
-        ] {
-            let parsed: http::Uri = uri.parse().unwrap();
-            let whole = reqwest::Url::parse(&parsed.to_string()).unwrap();
-            assert_eq!(transport.url(&parsed).unwrap(), whole, "{uri}");
-            assert_eq!(transport.url(&parsed).unwrap().as_str(), whole.as_str(), "{uri} (cached)");
-        }
-    }
-}
