@@ -141,30 +141,21 @@ impl TransportError for UreqError {
 pub struct UreqTransport {
     agent: ureq::Agent,
     limits: TransportLimits,
-    /// Whether the agent was built here with the safe settings, so that no request needs
-    /// them set again (a per-request configuration copies the agent's whole configuration).
-    preset: bool,
 }
 
 impl UreqTransport {
     /// A transport with a new agent, which resolves each host once a minute rather than on
     /// every call.
     pub fn new(limits: TransportLimits) -> Self {
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_connect(Some(limits.connect_timeout))
-            .timeout_global(Some(limits.total_timeout))
-            .build();
-        let agent = ureq::Agent::with_parts(config, DefaultConnector::new(), CachedResolver::default());
-        Self { agent, limits, preset: true }
+        let (config, resolver) = (ureq::config::Config::default(), CachedResolver::default());
+        Self::with_agent(ureq::Agent::with_parts(config, DefaultConnector::new(), resolver), limits)
     }
 
     /// A transport over a caller-built agent (for a proxy, custom TLS roots, a shared
     /// connection pool). Error statuses, redirects, timeouts and the body cap are still
     /// set per request, overriding the agent's own settings.
     pub fn with_agent(agent: ureq::Agent, limits: TransportLimits) -> Self {
-        Self { agent, limits, preset: false }
+        Self { agent, limits }
     }
 }
 
@@ -179,20 +170,15 @@ impl SyncTransport for UreqTransport {
 
     fn send(&self, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, UreqError> {
         let (parts, body) = request.into_parts();
-        let request = http::Request::from_parts(parts, &body[..]);
-        let answer = if self.preset {
-            self.agent.run(request)?
-        } else {
-            let request = self
-                .agent
-                .configure_request(request)
-                .http_status_as_error(false)
-                .max_redirects(0)
-                .timeout_connect(Some(self.limits.connect_timeout))
-                .timeout_global(Some(self.limits.total_timeout))
-                .build();
-            self.agent.run(request)?
-        };
+        let request = self
+            .agent
+            .configure_request(http::Request::from_parts(parts, &body[..]))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_connect(Some(self.limits.connect_timeout))
+            .timeout_global(Some(self.limits.total_timeout))
+            .build();
+        let answer = self.agent.run(request)?;
         let (parts, mut body) = answer.into_parts();
         let bytes = body.with_config().limit(self.limits.max_response_bytes).read_to_vec()?;
         Ok(http::Response::from_parts(parts, Bytes::from(bytes)))
