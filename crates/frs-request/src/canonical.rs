@@ -12,6 +12,26 @@ use crate::sign_error::SignError;
 /// Everything but `A–Z a–z 0–9 - _ . ~` is percent-encoded (Python `quote(s, safe='~')`).
 const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
+/// The bytes `ENCODE_SET` leaves as they are: the unreserved characters.
+pub(crate) const UNRESERVED_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        #[allow(clippy::cast_possible_truncation)] // b < 256
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~');
+        b += 1;
+    }
+    table
+};
+
+/// Whether percent-encoding `s` would leave it as it is.
+pub(crate) fn is_unreserved(s: &str) -> bool {
+    // A table lookup per byte without an early exit: names and ids are short, and this runs
+    // for every path segment and query pair of every request.
+    s.bytes().fold(true, |ok, b| ok & UNRESERVED_BYTES[usize::from(b)])
+}
+
 /// Percent-decodes `s` once, leaving a `%` that is not followed by two hex digits as it is
 /// and reading invalid UTF-8 as U+FFFD (the official signer's behaviour).
 pub fn decode_lossy(s: &str) -> String {
@@ -56,9 +76,9 @@ pub(crate) fn push_canonical_query_string(out: &mut String, pairs: &[(String, St
         if i > 0 {
             out.push('&');
         }
-        out.extend(utf8_percent_encode(k, ENCODE_SET));
+        push_encoded(out, k);
         out.push('=');
-        out.extend(utf8_percent_encode(v, ENCODE_SET));
+        push_encoded(out, v);
     };
     // Most requests have one or two parameters, often already in order: no sorted copy then.
     if pairs.windows(2).all(|w| (w[0].0.as_str(), w[0].1.as_str()) <= (w[1].0.as_str(), w[1].1.as_str())) {
@@ -77,7 +97,12 @@ pub(crate) fn push_canonical_query_string(out: &mut String, pairs: &[(String, St
 /// Appends `s` to `out` percent-encoded (`E`: everything but the RFC 3986 unreserved
 /// characters, in upper-case hex), with no string in between.
 pub(crate) fn push_encoded(out: &mut String, s: &str) {
-    out.extend(utf8_percent_encode(s, ENCODE_SET));
+    // Most segments and values need no encoding: one copy instead of the encoder's chunks.
+    if is_unreserved(s) {
+        out.push_str(s);
+    } else {
+        out.extend(utf8_percent_encode(s, ENCODE_SET));
+    }
 }
 
 /// Splits a raw query (`a=1&b=x%20y`) into decoded pairs; a piece without `=` has an empty
@@ -95,4 +120,30 @@ pub fn parse_query(raw: &str) -> Vec<(String, String)> {
 /// Trims like Python's `str.strip()`: Unicode white space plus U+001C–U+001F.
 pub(crate) fn strip(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
+#[cfg(test)]
+mod tests {
+    use percent_encoding::utf8_percent_encode;
+    use proptest::prelude::*;
+
+    use super::{ENCODE_SET, push_encoded};
+
+    proptest! {
+        /// The shortcut for strings with nothing to encode gives the encoder's output, for
+        /// any string (ASCII, reserved characters, `%`, any Unicode).
+        #[test]
+        fn push_encoded_is_the_percent_encoding(s in any::<String>(), prefix in "[a-z/]{0,4}") {
+            let mut out = prefix.clone();
+            push_encoded(&mut out, &s);
+            prop_assert_eq!(out, format!("{prefix}{}", utf8_percent_encode(&s, ENCODE_SET)));
+        }
+
+        #[test]
+        fn push_encoded_is_the_percent_encoding_of_mostly_unreserved_text(s in "[A-Za-z0-9._~ %/-]{0,24}") {
+            let mut out = String::new();
+            push_encoded(&mut out, &s);
+            prop_assert_eq!(out, utf8_percent_encode(&s, ENCODE_SET).to_string());
+        }
+    }
 }

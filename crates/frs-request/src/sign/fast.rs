@@ -16,11 +16,18 @@ use http::{HeaderName, HeaderValue, header};
 use sha2::{Digest as _, Sha256};
 
 use super::{ALGORITHM, EMPTY_PAYLOAD_SHA256, SignError, UNSIGNED_PAYLOAD, sign_http_request};
+use crate::canonical::UNRESERVED_BYTES;
 use crate::sdk_date::sdk_date_bytes;
 use crate::secret::Secret;
 
 const X_SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
 const X_SDK_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-sdk-content-sha256");
+
+/// The `Authorization` value's separators, between the algorithm, the access key, the
+/// signed header names and the signature.
+const ACCESS: &[u8] = b" Access=";
+const SIGNED_HEADERS: &[u8] = b", SignedHeaders=";
+const SIGNATURE: &[u8] = b", Signature=";
 
 /// Signs `req` in place, as [`sign_http_request`] does, without returning the intermediate
 /// strings.
@@ -65,7 +72,8 @@ fn plan(req: &http::Request<Bytes>) -> Option<Plan> {
     let mut plan = Plan { unsigned: false, has_host: false };
     for (name, value) in headers {
         let name = name.as_str();
-        if name.contains('_')
+        // `_` found without a search call: names are short.
+        if name.bytes().fold(false, |found, b| found | (b == b'_'))
             || matches!(name, "authorization" | "x-sdk-date" | "x-sdk-content-sha256")
             || !is_trimmed_ascii(value.as_bytes())
         {
@@ -92,43 +100,39 @@ fn is_plain_path(path: &str) -> bool {
 }
 
 /// The bytes of a plain path: unreserved characters and `/`.
-const PATH_BYTES: [bool; 256] = byte_table(true);
+const PATH_BYTES: [bool; 256] = with_bytes(b"/");
 
-/// The unreserved characters.
-const UNRESERVED_BYTES: [bool; 256] = byte_table(false);
+/// The bytes of a canonical query: unreserved characters, `=` and `&`.
+const QUERY_BYTES: [bool; 256] = with_bytes(b"=&");
 
-const fn byte_table(slash: bool) -> [bool; 256] {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        #[allow(clippy::cast_possible_truncation)] // b < 256
-        let byte = b as u8;
-        table[b] = (slash && byte == b'/') || is_unreserved(byte);
-        b += 1;
+/// The unreserved characters and `extra`.
+const fn with_bytes(extra: &[u8]) -> [bool; 256] {
+    let mut table = UNRESERVED_BYTES;
+    let mut i = 0;
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
     }
     table
 }
 
 /// A query already in canonical form: `k=v` pairs of unreserved characters, sorted.
 fn is_canonical_query(query: &str) -> bool {
-    let mut previous: Option<(&str, &str)> = None;
-    for piece in query.split('&') {
-        let Some((k, v)) = piece.split_once('=') else { return false };
-        if k.is_empty()
-            || !k.bytes().chain(v.bytes()).fold(true, |ok, b| ok & UNRESERVED_BYTES[usize::from(b)])
-        {
-            return false;
-        }
-        if previous.is_some_and(|p| p > (k, v)) {
+    // The characters in one pass without an early exit, then the pieces as bytes (the
+    // order of UTF-8 bytes is that of code points, and these are ASCII anyway).
+    if !query.bytes().fold(true, |ok, b| ok & QUERY_BYTES[usize::from(b)]) {
+        return false;
+    }
+    let mut previous: Option<(&[u8], &[u8])> = None;
+    for piece in query.as_bytes().split(|&b| b == b'&') {
+        let Some(eq) = piece.iter().position(|&b| b == b'=') else { return false };
+        let (k, v) = (&piece[..eq], &piece[eq + 1..]);
+        if k.is_empty() || v.contains(&b'=') || previous.is_some_and(|p| p > (k, v)) {
             return false;
         }
         previous = Some((k, v));
     }
     true
-}
-
-const fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
 }
 
 /// Visible ASCII (and inner spaces) with nothing the signer would trim at either end.
@@ -183,9 +187,19 @@ fn apply(
 
     // The Authorization value, written once; its SignedHeaders part is also line 5 of the
     // canonical request.
-    let names_len: usize = signed.iter().map(|(n, _)| n.len() + 1).sum();
-    let mut authorization = BytesMut::with_capacity(ALGORITHM.len() + access_key.len() + names_len + 64 + 40);
-    for piece in [ALGORITHM.as_bytes(), b" Access=", access_key.as_bytes(), b", SignedHeaders="] {
+    // The exact length, so that freezing the buffer keeps it as it is (a buffer with room
+    // to spare becomes a shared one: one more allocation).
+    let names_len: usize = signed.iter().map(|(n, _)| n.len() + 1).sum::<usize>().saturating_sub(1);
+    let mut authorization = BytesMut::with_capacity(
+        ALGORITHM.len()
+            + ACCESS.len()
+            + access_key.len()
+            + SIGNED_HEADERS.len()
+            + names_len
+            + SIGNATURE.len()
+            + 64,
+    );
+    for piece in [ALGORITHM.as_bytes(), ACCESS, access_key.as_bytes(), SIGNED_HEADERS] {
         authorization.put_slice(piece);
     }
     let names_start = authorization.len();
@@ -244,7 +258,7 @@ fn apply(
     let mut mac = secret_key.hmac();
     mac.update(&to_sign);
     let signature = hex(&mac.finalize().into_bytes());
-    authorization.put_slice(b", Signature=");
+    authorization.put_slice(SIGNATURE);
     authorization.put_slice(&signature);
     let mut value = HeaderValue::from_maybe_shared(authorization.freeze())
         .map_err(|_| SignError::InvalidHeader { name: "Authorization".to_owned() })?;
@@ -266,18 +280,32 @@ impl BufferedSha256 {
         Self { sha: Sha256::new(), buf: [0; 512], len: 0 }
     }
 
+    /// Inlined: most pieces are a few bytes, often constants, and a call per piece cost
+    /// more than the copy.
+    #[inline]
     fn update(&mut self, bytes: impl AsRef<[u8]>) {
         let bytes = bytes.as_ref();
-        if self.len + bytes.len() > self.buf.len() {
-            self.sha.update(&self.buf[..self.len]);
-            self.len = 0;
-            if bytes.len() > self.buf.len() {
-                self.sha.update(bytes);
-                return;
+        match self.buf.get_mut(self.len..self.len + bytes.len()) {
+            Some(room) => {
+                room.copy_from_slice(bytes);
+                self.len += bytes.len();
             }
+            None => self.spill(bytes),
         }
-        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
-        self.len += bytes.len();
+    }
+
+    /// The buffer is full: hash it, then keep `bytes` (or hash them too when larger).
+    #[cold]
+    #[inline(never)]
+    fn spill(&mut self, bytes: &[u8]) {
+        self.sha.update(&self.buf[..self.len]);
+        self.len = 0;
+        if bytes.len() > self.buf.len() {
+            self.sha.update(bytes);
+        } else {
+            self.buf[..bytes.len()].copy_from_slice(bytes);
+            self.len = bytes.len();
+        }
     }
 
     fn finalize(mut self) -> [u8; 32] {
@@ -379,7 +407,19 @@ mod tests {
     use proptest::prelude::*;
     use sha2::{Digest as _, Sha256};
 
-    use super::BufferedSha256;
+    use super::{BufferedSha256, is_canonical_query};
+
+    #[test]
+    fn canonical_queries_are_sorted_pairs_of_unreserved_characters() {
+        for query in ["a=1", "a=1&b=2", "a=&b=", "a=0&a=1", "external_image_id=img-1.jpg~x", "a_b=c"] {
+            assert!(is_canonical_query(query), "{query}");
+        }
+        for query in [
+            "", "a", "=1", "a=1=2", "a=%20", "a=1&", "&a=1", "b=1&a=2", "a=1&a=0", "a=1&&b=2", "a b=1", "é=1",
+        ] {
+            assert!(!is_canonical_query(query), "{query}");
+        }
+    }
 
     proptest! {
         /// Pieces of any sizes, small and larger than the buffer, hash as their concatenation.
