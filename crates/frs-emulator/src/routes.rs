@@ -112,19 +112,19 @@ impl Route {
         if method.as_str() != self.method {
             return None;
         }
-        let template: Vec<&str> = self.path.split('/').skip(1).collect();
-        if template.len() != segments.len() {
-            return None;
-        }
+        // Template and request walked side by side, nothing collected: this runs for every
+        // route of the request's method, on every request.
+        let mut template = self.path.split('/').skip(1);
+        let mut got = segments.iter();
         let mut face_set = "";
-        for (want, got) in template.iter().zip(segments) {
-            if *want == FACE_SET {
-                face_set = got;
-            } else if !(want.starts_with('{') || want == got) {
-                return None;
+        loop {
+            match (template.next(), got.next()) {
+                (None, None) => return Some(Matched { endpoint: self.endpoint, face_set }),
+                (Some(FACE_SET), Some(got)) => face_set = got,
+                (Some(want), Some(got)) if want.starts_with('{') || want == *got => {}
+                _ => return None,
             }
         }
-        Some(Matched { endpoint: self.endpoint, face_set })
     }
 }
 

@@ -266,13 +266,13 @@ async fn handle(shared: Arc<Shared>, connection: Connection, req: Request<Body>)
     let rid = record(&shared, &parts, body.len());
 
     // Routed first (a pure lookup), so that faults can be scoped to an operation or a set.
-    let segments: Vec<std::borrow::Cow<'_, str>> = parts
-        .uri
-        .path()
-        .split('/')
-        .skip(1)
-        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy())
-        .collect();
+    let path = parts.uri.path();
+    // A path without `%` decodes to itself (the usual case): its segments are borrowed.
+    let segments: Vec<std::borrow::Cow<'_, str>> = if path.contains('%') {
+        path.split('/').skip(1).map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy()).collect()
+    } else {
+        path.split('/').skip(1).map(std::borrow::Cow::Borrowed).collect()
+    };
     let segs: Vec<&str> = segments.iter().map(AsRef::as_ref).collect();
     let route = routes::find(&parts.method, &segs).filter(|r| {
         shared.config.metadata.enabled
