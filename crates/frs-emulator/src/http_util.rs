@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, Response, StatusCode};
 use frs_types::ErrorCode;
 use serde_json::Value;
 
-/// A request id in the service's documented shape `request_id-timestamp-hostname`.
+/// The request id of the `n`-th request (salted per boot): 32 lower-case hex digits.
 pub(crate) fn request_id(n: u64) -> String {
     // Two words as 32 lower-case hex digits, written by hand: one per request.
     let mut id = String::with_capacity(32);

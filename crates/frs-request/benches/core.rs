@@ -179,5 +179,23 @@ fn filter_parse(c: &mut Criterion) {
     c.bench_function("filter/parse_20_clauses", |b| b.iter(|| black_box(black_box(&text).parse::<Filter>())));
 }
 
-criterion_group!(benches, delete_face, sign_only, sign_in_place_only, add_faces, search_parse, filter_parse);
+/// The floor under every signature: SHA-256 alone, on one block and on the size of a
+/// delete-face's canonical request (7 blocks with the padding).
+fn sha256_floor(c: &mut Criterion) {
+    use sha2::{Digest as _, Sha256};
+    let data = [0x61u8; 384];
+    c.bench_function("sha256/one_block", |b| b.iter(|| black_box(Sha256::digest(black_box(&data[..55])))));
+    c.bench_function("sha256/384_bytes", |b| b.iter(|| black_box(Sha256::digest(black_box(&data[..])))));
+}
+
+criterion_group!(
+    benches,
+    delete_face,
+    sign_only,
+    sign_in_place_only,
+    add_faces,
+    search_parse,
+    filter_parse,
+    sha256_floor
+);
 criterion_main!(benches);

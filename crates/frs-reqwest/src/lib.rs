@@ -143,15 +143,15 @@ pub struct ReqwestTransport {
 
 impl ReqwestTransport {
     /// A transport with a new client: no redirects, the limits' connect timeout, HTTP/1.1
-    /// unless the `http2` feature is on.
+    /// unless the `http2` feature is on (the total timeout is set on each request, by
+    /// `send`).
     ///
     /// # Errors
     /// When reqwest cannot build a client (e.g. no TLS backend can be initialised).
     pub fn new(limits: TransportLimits) -> Result<Self, ReqwestError> {
         let builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(limits.connect_timeout)
-            .timeout(limits.total_timeout);
+            .connect_timeout(limits.connect_timeout);
         #[cfg(not(feature = "http2"))]
         let builder = builder.http1_only();
         Ok(Self::with_client(builder.build()?, limits))
