@@ -71,8 +71,11 @@ pub(crate) fn canonical_query_string(pairs: &[(String, String)]) -> String {
 }
 
 /// Appends the canonical query string of `pairs` to `out`.
-pub(crate) fn push_canonical_query_string(out: &mut String, pairs: &[(String, String)]) {
-    let push = |out: &mut String, i: usize, (k, v): &(String, String)| {
+pub(crate) fn push_canonical_query_string<K: AsRef<str>, V: AsRef<str>>(out: &mut String, pairs: &[(K, V)]) {
+    fn key<K: AsRef<str>, V: AsRef<str>>((k, v): &(K, V)) -> (&str, &str) {
+        (k.as_ref(), v.as_ref())
+    }
+    let push = |out: &mut String, i: usize, (k, v): (&str, &str)| {
         if i > 0 {
             out.push('&');
         }
@@ -81,14 +84,14 @@ pub(crate) fn push_canonical_query_string(out: &mut String, pairs: &[(String, St
         push_encoded(out, v);
     };
     // Most requests have one or two parameters, often already in order: no sorted copy then.
-    if pairs.windows(2).all(|w| (w[0].0.as_str(), w[0].1.as_str()) <= (w[1].0.as_str(), w[1].1.as_str())) {
+    if pairs.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
         for (i, pair) in pairs.iter().enumerate() {
-            push(out, i, pair);
+            push(out, i, key(pair));
         }
         return;
     }
-    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
-    sorted.sort_by(|a, b| (a.0.as_str(), a.1.as_str()).cmp(&(b.0.as_str(), b.1.as_str())));
+    let mut sorted: Vec<(&str, &str)> = pairs.iter().map(key).collect();
+    sorted.sort_unstable();
     for (i, pair) in sorted.into_iter().enumerate() {
         push(out, i, pair);
     }

@@ -156,7 +156,7 @@ impl Config {
     /// [`BuildError`] when the request cannot be built or signed.
     pub fn prepare_spec(
         &self,
-        spec: RequestSpec,
+        spec: RequestSpec<'_>,
         now: SystemTime,
     ) -> Result<http::Request<Bytes>, BuildError> {
         let is_frs = matches!(spec.service, Service::Frs(_));
@@ -179,8 +179,8 @@ impl Config {
     fn uri(
         &self,
         service: Service,
-        segments: &[Cow<'static, str>],
-        query: &[(String, String)],
+        segments: &[Cow<'_, str>],
+        query: &[(Cow<'_, str>, Cow<'_, str>)],
     ) -> Result<http::Uri, BuildError> {
         // The exact length when nothing needs encoding (the usual case), so that the target
         // becomes `Bytes` as it is: a string with room to spare costs one more allocation.

@@ -131,7 +131,7 @@ impl Operation for DetectFaces {
     type Output = DetectFacesResponse;
     const NAME: &'static str = "DetectFace";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         let mut form = Form::new();
         form.image("image", &self.image);
         if !self.attributes.is_empty() {
@@ -204,7 +204,7 @@ impl Operation for CompareFaces {
     type Output = CompareFacesResponse;
     const NAME: &'static str = "CompareFace";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         let mut form = Form::new();
         form.image("image1", &self.image1).image("image2", &self.image2);
         Ok(RequestSpec::frs(Method::POST, ApiVersion::V2, vec!["face-compare".into()])

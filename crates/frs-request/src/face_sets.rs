@@ -95,7 +95,7 @@ impl Operation for CreateFaceSet {
     type Output = FaceSetResponse;
     const NAME: &'static str = "CreateFaceSet";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         let mut body = json!({ "face_set_name": self.name });
         if let Some(capacity) = self.capacity {
             body["face_set_capacity"] = json!(capacity);
@@ -145,7 +145,7 @@ impl Operation for ShowAllFaceSets {
     type Output = FaceSetsResponse;
     const NAME: &'static str = "ShowAllFaceSets";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         Ok(RequestSpec::frs(Method::GET, ApiVersion::V2, vec!["face-sets".into()]))
     }
 
@@ -197,12 +197,8 @@ impl Operation for ShowFaceSet {
     type Output = FaceSetResponse;
     const NAME: &'static str = "ShowFaceSet";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
-        Ok(RequestSpec::frs(
-            Method::GET,
-            ApiVersion::V2,
-            vec!["face-sets".into(), self.name.to_string().into()],
-        ))
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
+        Ok(RequestSpec::frs(Method::GET, ApiVersion::V2, vec!["face-sets".into(), self.name.as_str().into()]))
     }
 
     fn idempotency(&self) -> Idempotency {
@@ -244,11 +240,11 @@ impl Operation for DeleteFaceSet {
     type Output = DeleteFaceSetResponse;
     const NAME: &'static str = "DeleteFaceSet";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         Ok(RequestSpec::frs(
             Method::DELETE,
             ApiVersion::V2,
-            vec!["face-sets".into(), self.name.to_string().into()],
+            vec!["face-sets".into(), self.name.as_str().into()],
         ))
     }
 

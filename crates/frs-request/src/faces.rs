@@ -16,8 +16,8 @@ use crate::form::Form;
 use crate::operation::{ApiVersion, Idempotency, Operation, RequestSpec, json_answer};
 use crate::search::SearchFaces;
 
-fn faces_path(face_set: &FaceSetName) -> Vec<Cow<'static, str>> {
-    vec![Cow::Borrowed("face-sets"), Cow::Owned(face_set.as_str().to_owned()), Cow::Borrowed("faces")]
+fn faces_path(face_set: &FaceSetName) -> Vec<Cow<'_, str>> {
+    vec![Cow::Borrowed("face-sets"), Cow::Borrowed(face_set.as_str()), Cow::Borrowed("faces")]
 }
 
 /// Deletes the faces of a face set that match one field:
@@ -150,7 +150,7 @@ impl Operation for DeleteFaces {
     type Output = DeleteFacesResponse;
     const NAME: &'static str = "DeleteFaces";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         let (name, value) = self.selector.query_pair();
         Ok(RequestSpec::frs(Method::DELETE, ApiVersion::V2, faces_path(&self.face_set)).query(name, value))
     }
@@ -264,7 +264,7 @@ impl Operation for ShowFaces {
     type Output = FacesResponse;
     const NAME: &'static str = "ShowFaces";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         let spec = RequestSpec::frs(Method::GET, ApiVersion::V2, faces_path(&self.face_set));
         Ok(match &self.query {
             ShowFacesQuery::FaceId(id) => spec.query("face_id", id.as_str()),
@@ -340,7 +340,7 @@ impl Operation for UpdateFace {
     type Output = UpdateFaceResponse;
     const NAME: &'static str = "UpdateFace";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         if self.external_image_id.is_none() && self.external_fields.is_none() {
             return Err(ValidationError::new(
                 "external_image_id",
@@ -444,7 +444,7 @@ impl Operation for AddFaces {
     type Output = FacesResponse;
     const NAME: &'static str = "AddFaces";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         let mut form = Form::new();
         form.image("image", &self.image);
         if let Some(id) = &self.external_image_id {
@@ -537,7 +537,7 @@ impl Operation for BatchDeleteFaces {
     type Output = DeleteFacesResponse;
     const NAME: &'static str = "BatchDeleteFaces";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         let mut segments = faces_path(&self.face_set);
         segments.push(Cow::Borrowed("batch"));
         RequestSpec::frs(Method::DELETE, ApiVersion::V2, segments)

@@ -105,7 +105,7 @@ impl Operation for IssueUserToken {
     type Output = IssuedToken;
     const NAME: &'static str = "KeystoneCreateUserTokenByPassword";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         let c = &self.credentials;
         let scope = match &c.scope {
             ProjectScope::Name(name) => json!({ "project": { "name": name } }),
@@ -204,12 +204,12 @@ impl Operation for ListProjects {
     type Output = ProjectsResponse;
     const NAME: &'static str = "KeystoneListProjects";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         Ok(RequestSpec {
             method: Method::GET,
             service: Service::Iam,
             segments: vec!["v3".into(), "projects".into()],
-            query: vec![("name".into(), self.name.clone())],
+            query: vec![("name".into(), self.name.as_str().into())],
             body: Body::Empty,
             auth: AuthMode::Credentials,
         })

@@ -146,7 +146,7 @@ impl Operation for DetectLive {
     type Output = DetectLiveResponse;
     const NAME: &'static str = "DetectLive";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         let mut form = Form::new();
         form.video(&self.video);
         let actions: Vec<String> = self.actions.iter().map(|a| a.code().to_string()).collect();
@@ -207,7 +207,7 @@ impl Operation for DetectLiveFace {
     type Output = DetectLiveFaceResponse;
     const NAME: &'static str = "DetectLiveFace";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         // Silent liveness takes smaller images than the other operations (2 MB).
         let limits = frs_types::MediaLimits::LIVENESS_IMAGE;
         let too_large = match &self.image {

@@ -120,7 +120,7 @@ impl fmt::Debug for MetadataToken {
     }
 }
 
-fn spec(method: Method, path: &'static str) -> RequestSpec {
+fn spec(method: Method, path: &'static str) -> RequestSpec<'static> {
     RequestSpec {
         method,
         service: Service::Metadata,
@@ -149,7 +149,7 @@ impl Operation for IssueMetadataToken {
     type Output = MetadataToken;
     const NAME: &'static str = "IssueMetadataToken";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         Ok(spec(Method::PUT, TOKEN_PATH))
     }
 
@@ -252,7 +252,7 @@ impl Operation for GetSecurityKey {
     type Output = TemporaryCredentials;
     const NAME: &'static str = "GetSecurityKey";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         Ok(spec(Method::GET, SECURITY_KEY_PATH))
     }
 

@@ -38,7 +38,7 @@ pub trait Operation {
     ///
     /// # Errors
     /// [`BuildError`] when the body cannot be encoded.
-    fn request_spec(&self) -> Result<RequestSpec, BuildError>;
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError>;
 
     /// Whether the operation may be resent after an unknown outcome.
     fn idempotency(&self) -> Idempotency;

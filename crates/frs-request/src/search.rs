@@ -141,7 +141,7 @@ impl Operation for SearchFaces {
     type Output = SearchFacesResponse;
     const NAME: &'static str = "SearchFace";
 
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         let mut form = Form::new();
         match &self.query {
             Query::Image(image) => form.image("image", image),
@@ -165,7 +165,7 @@ impl Operation for SearchFaces {
         let spec = RequestSpec::frs(
             Method::POST,
             ApiVersion::V2,
-            vec!["face-sets".into(), self.face_set.to_string().into(), "search".into()],
+            vec!["face-sets".into(), self.face_set.as_str().into(), "search".into()],
         );
         Ok(spec.body(form.into_body()?))
     }

@@ -55,27 +55,30 @@ pub enum AuthMode {
 
 /// The shape of one request, before the configuration adds the endpoint, project id,
 /// headers and signature.
+///
+/// It borrows what it can from the operation (a face set's name, a selector's value), so
+/// that describing a request copies nothing the URI does not need.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestSpec {
+pub struct RequestSpec<'a> {
     /// The HTTP method.
     pub method: Method,
     /// The service, and for FRS the API version.
     pub service: Service,
     /// Path segments (for FRS, after `/{version}/{project_id}`), unencoded; each is
     /// percent-encoded once, when the URI is built.
-    pub segments: Vec<Cow<'static, str>>,
+    pub segments: Vec<Cow<'a, str>>,
     /// Query pairs, unencoded; written in canonical (sorted) order.
-    pub query: Vec<(String, String)>,
+    pub query: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The body.
     pub body: Body,
     /// How the request is authenticated.
     pub auth: AuthMode,
 }
 
-impl RequestSpec {
+impl<'a> RequestSpec<'a> {
     /// An authenticated FRS request with no query and no body (`Content-Type:
     /// application/json` is still sent).
-    pub fn frs(method: Method, version: ApiVersion, segments: Vec<Cow<'static, str>>) -> Self {
+    pub fn frs(method: Method, version: ApiVersion, segments: Vec<Cow<'a, str>>) -> Self {
         Self {
             method,
             service: Service::Frs(version),
@@ -88,7 +91,7 @@ impl RequestSpec {
 
     /// Adds a query pair (unencoded).
     #[must_use]
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn query(mut self, name: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) -> Self {
         self.query.push((name.into(), value.into()));
         self
     }

@@ -178,7 +178,7 @@ struct AddSomething;
 impl Operation for AddSomething {
     type Output = serde_json::Value;
     const NAME: &'static str = "AddSomething";
-    fn request_spec(&self) -> Result<RequestSpec, BuildError> {
+    fn request_spec(&self) -> Result<RequestSpec<'_>, BuildError> {
         Ok(RequestSpec::frs(
             http::Method::POST,
             ApiVersion::V2,

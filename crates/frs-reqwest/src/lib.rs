@@ -175,17 +175,15 @@ impl AsyncTransport for ReqwestTransport {
         *request.timeout_mut() = Some(self.limits.total_timeout);
         let mut response = self.client.execute(request).await?;
         let limit = self.limits.max_response_bytes;
-        if response.content_length().is_some_and(|len| len > limit) {
-            return Err(ReqwestError::BodyTooLarge { limit });
-        }
+        // Checked against the declared length first, then as the body arrives.
+        let fits = |len: u64| (len <= limit).then_some(()).ok_or(ReqwestError::BodyTooLarge { limit });
+        fits(response.content_length().unwrap_or(0))?;
         let (mut head, ()) = http::Response::new(()).into_parts();
         (head.status, head.version) = (response.status(), response.version());
         head.headers = std::mem::take(response.headers_mut());
         let mut body = BytesMut::new();
         while let Some(chunk) = response.chunk().await? {
-            if (body.len() + chunk.len()) as u64 > limit {
-                return Err(ReqwestError::BodyTooLarge { limit });
-            }
+            fits((body.len() + chunk.len()) as u64)?;
             body.extend_from_slice(&chunk);
         }
         Ok(http::Response::from_parts(head, body.freeze()))
