@@ -211,13 +211,13 @@ impl Config {
             path.push('?');
             push_canonical_query_string(&mut path, query);
         }
-        let target = path;
-        http::Uri::builder()
-            .scheme(endpoint.scheme().clone())
-            .authority(endpoint.authority().clone())
-            .path_and_query(target)
-            .build()
-            .map_err(|_| invalid_uri())
+        // From its parts rather than through the builder: the scheme and authority are
+        // valid already, and only the target needs checking.
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(endpoint.scheme().clone());
+        parts.authority = Some(endpoint.authority().clone());
+        parts.path_and_query = Some(http::uri::PathAndQuery::try_from(path).map_err(|_| invalid_uri())?);
+        http::Uri::from_parts(parts).map_err(|_| invalid_uri())
     }
 
     /// The headers of every request, before authentication: `Content-Type` (from the

@@ -72,8 +72,15 @@ pub fn decode_json<T: DeserializeOwned>(
     headers: &http::HeaderMap,
     body: &[u8],
 ) -> Result<T, DecodeError> {
-    serde_json::from_slice(body)
-        .map_err(|e| DecodeError::new(status, format!("invalid JSON: {e}"), body, headers))
+    let invalid =
+        |e: serde_json::Error| DecodeError::new(status, format!("invalid JSON: {e}"), body, headers);
+    match std::str::from_utf8(body) {
+        // UTF-8 checked once for the whole body (fast for ASCII), instead of string by string
+        // as `from_slice` does: a fifth of a small answer's parse.
+        Ok(text) => serde_json::from_str(text).map_err(invalid),
+        // For the same error, at the same position, as before.
+        Err(_) => serde_json::from_slice(body).map_err(invalid),
+    }
 }
 
 /// Parses an answer whose success body is JSON.
@@ -248,5 +255,25 @@ mod tests {
         let err =
             parse_json::<DeleteFacesResponse>(response(200, &[], r#"{"face_number": 1, "#)).unwrap_err();
         assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    }
+
+    /// The body is checked as UTF-8 once, then read as text; a body that is not UTF-8 gets
+    /// serde_json's own error, at its position, and non-ASCII text still parses.
+    #[test]
+    fn success_bodies_are_utf8_checked_once_with_the_same_errors() {
+        let headers = http::HeaderMap::new();
+        let bad = b"{\"face_set_name\": \"ab\xff\"}";
+        let err = decode_json::<DeleteFacesResponse>(StatusCode::OK, &headers, bad).unwrap_err();
+        let expected = serde_json::from_slice::<DeleteFacesResponse>(bad).unwrap_err();
+        assert_eq!(err.reason, format!("invalid JSON: {expected}"));
+        assert!(err.reason.contains("column"), "{}", err.reason);
+
+        let text = "{\"face_number\": 2, \"face_set_name\": \"visages-é\\u00e9\"}";
+        let parsed: DeleteFacesResponse = decode_json(StatusCode::OK, &headers, text.as_bytes()).unwrap();
+        assert_eq!((parsed.face_number, parsed.face_set_name.as_deref()), (Some(2), Some("visages-éé")));
+
+        let err = decode_json::<DeleteFacesResponse>(StatusCode::OK, &headers, b"{\"face_number\": \"x\"}")
+            .unwrap_err();
+        assert!(err.reason.starts_with("invalid JSON: invalid type: string"), "{}", err.reason);
     }
 }

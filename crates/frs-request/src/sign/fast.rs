@@ -8,7 +8,8 @@
 //! to [`sign_http_request`], so the result is the official signer's in every case; a
 //! property test compares the two on random requests.
 
-use std::time::SystemTime;
+use std::cell::RefCell;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::{BufMut as _, Bytes, BytesMut};
 use hmac::Mac as _;
@@ -150,8 +151,7 @@ fn apply(
     secret_key: &Secret,
     now: SystemTime,
 ) -> Result<(), SignError> {
-    let date = sdk_date_bytes(now)?;
-    let date_value = HeaderValue::from_bytes(&date).map_err(|_| SignError::InvalidUri)?;
+    let date_value = sdk_date_value(now)?;
     let host = if plan.has_host {
         None
     } else {
@@ -167,6 +167,7 @@ fn apply(
     if plan.unsigned {
         headers.append(X_SDK_CONTENT_SHA256, HeaderValue::from_static(UNSIGNED_PAYLOAD));
     }
+    let date: [u8; 16] = date_value.as_bytes().try_into().map_err(|_| SignError::ClockBeforeEpoch)?;
     headers.append(X_SDK_DATE, date_value);
     if let Some(host) = host {
         headers.append(header::HOST, host);
@@ -265,6 +266,28 @@ fn apply(
     value.set_sensitive(true);
     req.headers_mut().append(header::AUTHORIZATION, value);
     Ok(())
+}
+
+/// The `X-Sdk-Date` value of `now`, made once per second on each thread: it changes only
+/// every second, and formatting, checking and allocating it was a tenth of a signature's
+/// own work. The cache is keyed by the time passed in, so the result is the same as
+/// formatting it each time.
+fn sdk_date_value(now: SystemTime) -> Result<HeaderValue, SignError> {
+    thread_local! {
+        static LAST: RefCell<Option<(u64, HeaderValue)>> = const { RefCell::new(None) };
+    }
+    let secs = now.duration_since(UNIX_EPOCH).map_err(|_| SignError::ClockBeforeEpoch)?.as_secs();
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((at, value)) = last.as_ref()
+            && *at == secs
+        {
+            return Ok(value.clone());
+        }
+        let value = HeaderValue::from_bytes(&sdk_date_bytes(now)?).map_err(|_| SignError::InvalidUri)?;
+        *last = Some((secs, value.clone()));
+        Ok(value)
+    })
 }
 
 /// SHA-256 fed through a buffer on the stack: the canonical request arrives in some thirty
@@ -407,7 +430,12 @@ mod tests {
     use proptest::prelude::*;
     use sha2::{Digest as _, Sha256};
 
-    use super::{BufferedSha256, is_canonical_query};
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use bytes::Bytes;
+
+    use super::{BufferedSha256, Secret, is_canonical_query, sign_http_request, sign_in_place};
+    use crate::sdk_date::format_sdk_date;
 
     #[test]
     fn canonical_queries_are_sorted_pairs_of_unreserved_characters() {
@@ -418,6 +446,27 @@ mod tests {
             "", "a", "=1", "a=1=2", "a=%20", "a=1&", "&a=1", "b=1&a=2", "a=1&a=0", "a=1&&b=2", "a b=1", "é=1",
         ] {
             assert!(!is_canonical_query(query), "{query}");
+        }
+    }
+
+    /// The per-thread date cache gives each time its own date: the same second twice (a
+    /// hit), the next second, then the first again — each signature as the general signer's.
+    #[test]
+    fn the_date_cache_follows_the_time_passed_in() {
+        let secret = Secret::new("sk");
+        let request = || {
+            http::Request::delete("https://face.example.com/v2/p/face-sets/s/faces?face_id=f")
+                .header("content-type", "application/json")
+                .body(Bytes::new())
+                .unwrap()
+        };
+        for secs in [1_710_498_030, 1_710_498_030, 1_710_498_031, 1_710_498_030, 0] {
+            let now = UNIX_EPOCH + Duration::from_secs(secs);
+            let (mut fast, mut general) = (request(), request());
+            sign_in_place(&mut fast, "ak", &secret, now).unwrap();
+            sign_http_request(&mut general, "ak", &secret, now).unwrap();
+            assert_eq!(fast.headers(), general.headers(), "{secs}");
+            assert_eq!(fast.headers()["x-sdk-date"], format_sdk_date(now).unwrap().as_str());
         }
     }
 
