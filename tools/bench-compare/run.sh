@@ -3,8 +3,8 @@
 # machine — a loopback nginx answering delete-face as the service does, measured by
 # `wrk -c1`/`-c32` (the limit), the official Python SDK (huaweicloudsdkfrs 3.1.219, in a
 # throw-away venv from tools/record-official/requirements.txt), `frs bench` blocking at 1 and
-# 8 threads and async at 1 and 32 tasks; then the emulator itself under wrk with AK/SK-signed
-# requests next to nginx. Writes docs/performance.md. Not run in CI.
+# 8 threads and async at 1 and 32 tasks, reqwest and hyper alone at 32 tasks (no SDK code:
+# `bare-clients/`); then the emulator itself under wrk with AK/SK-signed requests next to nginx. Writes docs/performance.md. Not run in CI.
 #
 # Needs cargo, python3 with venv, PyPI, and nginx + wrk (installed from Debian's packages
 # with apt-get when missing). Knobs: BENCH_SECONDS (each wrk and Python run, default 3) and
@@ -41,6 +41,9 @@ echo "bench-compare: building frs and frs-emulator (release)"
 cd "$ROOT"
 cargo build --release --locked -p frs-cli -p frs-emulator --bin frs --bin frs-emulator
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+# reqwest and hyper with no SDK code: the ceiling of each HTTP stack (its own workspace).
+CARGO_TARGET_DIR="$TARGET" cargo build --release --locked --manifest-path "$HERE/bare-clients/Cargo.toml"
+BARE="$TARGET/release/bare-clients"
 FRS="$TARGET/release/frs"
 EMU="$TARGET/release/frs-emulator"
 
@@ -140,6 +143,16 @@ B1=$(frs_bench blocking 1 40000)
 B8=$(frs_bench blocking 8 60000)
 A1=$(frs_bench async 1 30000)
 A32=$(frs_bench async 32 60000)
+bare() { # stack concurrency requests -> the JSON object of the fastest run
+  for _ in $(seq 1 "$ROUNDS"); do
+    "$BARE" "$1" "http://127.0.0.1:$NGINX_PORT$PATH_Q" "$3" "$2" | tee -a "$WORK/bare.log"
+  done | python3 -c 'import json, sys
+runs = [json.loads(line) for line in sys.stdin if line.strip()]
+print(json.dumps(max(runs, key=lambda r: r["requests_per_second"])))'
+}
+echo "bench-compare: reqwest and hyper alone against nginx"
+BARE_REQWEST=$(bare reqwest 32 60000)
+BARE_HYPER=$(bare hyper 32 60000)
 
 # --- the emulator, AK/SK on --------------------------------------------------------------
 echo "bench-compare: wrk against the emulator (AK/SK-signed, a fixed pre-signed request)"
@@ -170,6 +183,7 @@ EOF
 python3 "$HERE/table.py" "$ROOT/docs/performance.md" "$HERE/notes.md" <<EOF
 {"seconds": $SECS, "rounds": $ROUNDS, "wrk1": $WRK1, "wrk32": $WRK32, "python": $PY,
  "b1": $B1, "b8": $B8, "a1": $A1, "a32": $A32, "emu1": $EMU1, "emu32": $EMU32,
+ "bare_reqwest": $BARE_REQWEST, "bare_hyper": $BARE_HYPER,
  "emu_status": "$EMU_STATUS",
  "machine": "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, Linux $(uname -r)",
  "versions": "$(nginx -v 2>&1 | sed 's/nginx version: //'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $("$WORK/venv/bin/python" -V), huaweicloudsdkfrs $("$WORK/venv/bin/python" -m pip show huaweicloudsdkfrs | awk '/^Version/ {print $2}'), $(rustc -V | cut -d' ' -f1-2)",
