@@ -151,7 +151,7 @@ fn apply(
     secret_key: &Secret,
     now: SystemTime,
 ) -> Result<(), SignError> {
-    let date_value = sdk_date_value(now)?;
+    let (date, date_value) = sdk_date_value(now)?;
     let host = if plan.has_host {
         None
     } else {
@@ -167,7 +167,6 @@ fn apply(
     if plan.unsigned {
         headers.append(X_SDK_CONTENT_SHA256, HeaderValue::from_static(UNSIGNED_PAYLOAD));
     }
-    let date: [u8; 16] = date_value.as_bytes().try_into().map_err(|_| SignError::ClockBeforeEpoch)?;
     headers.append(X_SDK_DATE, date_value);
     if let Some(host) = host {
         headers.append(header::HOST, host);
@@ -268,25 +267,26 @@ fn apply(
     Ok(())
 }
 
-/// The `X-Sdk-Date` value of `now`, made once per second on each thread: it changes only
-/// every second, and formatting, checking and allocating it was a tenth of a signature's
-/// own work. The cache is keyed by the time passed in, so the result is the same as
-/// formatting it each time.
-fn sdk_date_value(now: SystemTime) -> Result<HeaderValue, SignError> {
+/// The `X-Sdk-Date` of `now`, its bytes and its header value, made once per second on each
+/// thread: it changes only every second, and formatting, checking and allocating it was a
+/// tenth of a signature's own work. The cache is keyed by the time passed in, so the result
+/// is the same as formatting it each time.
+fn sdk_date_value(now: SystemTime) -> Result<([u8; 16], HeaderValue), SignError> {
     thread_local! {
-        static LAST: RefCell<Option<(u64, HeaderValue)>> = const { RefCell::new(None) };
+        static LAST: RefCell<Option<(u64, [u8; 16], HeaderValue)>> = const { RefCell::new(None) };
     }
     let secs = now.duration_since(UNIX_EPOCH).map_err(|_| SignError::ClockBeforeEpoch)?.as_secs();
     LAST.with(|last| {
         let mut last = last.borrow_mut();
-        if let Some((at, value)) = last.as_ref()
+        if let Some((at, date, value)) = last.as_ref()
             && *at == secs
         {
-            return Ok(value.clone());
+            return Ok((*date, value.clone()));
         }
-        let value = HeaderValue::from_bytes(&sdk_date_bytes(now)?).map_err(|_| SignError::InvalidUri)?;
-        *last = Some((secs, value.clone()));
-        Ok(value)
+        let date = sdk_date_bytes(now)?;
+        let value = HeaderValue::from_bytes(&date).map_err(|_| SignError::InvalidUri)?;
+        *last = Some((secs, date, value.clone()));
+        Ok((date, value))
     })
 }
 
