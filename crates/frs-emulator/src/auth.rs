@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
 use axum::http::request::Parts;
+use axum::http::{HeaderName, header};
 use frs_request::Secret;
 use frs_request::server::{VerifyError, verify};
 use frs_types::ErrorCode;
@@ -62,13 +63,16 @@ fn computed_signature_input(parts: &Parts, body: &[u8]) -> Option<(String, Strin
     Some((signed.canonical_request, signed.string_to_sign))
 }
 
+/// Looked up on every request: as a constant, the name is not parsed and lower-cased each time.
+const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
+
 /// Checks the request's token or signature.
 pub(crate) fn check(shared: &Shared, parts: &Parts, body: &[u8]) -> Result<(), Refusal> {
     let config = &shared.config;
     if config.no_auth {
         return Ok(());
     }
-    if let Some(token) = parts.headers.get("x-auth-token") {
+    if let Some(token) = parts.headers.get(X_AUTH_TOKEN) {
         let Ok(token) = token.to_str() else { return Err(refuse("the token is invalid or expired")) };
         if config.tokens.iter().any(|known| known == token) {
             return Ok(());
@@ -86,7 +90,7 @@ pub(crate) fn check(shared: &Shared, parts: &Parts, body: &[u8]) -> Result<(), R
             None => Err(refuse("the token is invalid or expired")),
         };
     }
-    if !parts.headers.contains_key("authorization") {
+    if !parts.headers.contains_key(header::AUTHORIZATION) {
         return Err(refuse("no X-Auth-Token and no Authorization header"));
     }
     // A configured pair, else one the ECS metadata service handed out.

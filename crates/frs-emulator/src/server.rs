@@ -469,7 +469,7 @@ fn answer(
             rid,
         );
     }
-    let content_type = parts.headers.get("content-type").and_then(|v| v.to_str().ok());
+    let content_type = parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let inputs = match route.endpoint.has_body().then(|| Inputs::read(content_type, body)).transpose() {
         Ok(inputs) => inputs.unwrap_or_default(),
         Err(failure) => return failure_response(&failure, rid),

@@ -9,6 +9,9 @@ use crate::sign::{
     ALGORITHM, SignError, canonicalize, header_pairs, hmac_hex, payload_hash, received_signature,
 };
 
+/// A constant, so that the name is not parsed for every request verified.
+const X_SDK_DATE: http::HeaderName = http::HeaderName::from_static("x-sdk-date");
+
 /// What [`verify`] found in a correctly signed request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
@@ -95,16 +98,23 @@ pub fn verify<S: std::borrow::Borrow<Secret>>(
     let secret = secret.borrow();
 
     let date_text =
-        parts.headers.get("x-sdk-date").and_then(|v| v.to_str().ok()).ok_or(VerifyError::BadDate)?;
+        parts.headers.get(X_SDK_DATE).and_then(|v| v.to_str().ok()).ok_or(VerifyError::BadDate)?;
     let date = parse_sdk_date(date_text).map_err(|_| VerifyError::BadDate)?;
     let skew = now.duration_since(date).unwrap_or_else(|e| e.duration());
     if skew > max_skew {
         return Err(VerifyError::Expired);
     }
 
-    let expected = match received_signature(parts, list, date_text, body, secret) {
-        Some(fast) => fast.to_vec(),
-        None => general_signature(parts, list, date_text, body, secret)?.into_bytes(),
+    let (fast, general);
+    let expected: &[u8] = match received_signature(parts, list, date_text, body, secret) {
+        Some(signature) => {
+            fast = signature;
+            &fast
+        }
+        None => {
+            general = general_signature(parts, list, date_text, body, secret)?;
+            general.as_bytes()
+        }
     };
     // Compared without an early exit, so timing says nothing about the expected signature.
     let same = expected.len() == signature.len()
