@@ -130,13 +130,16 @@ done | best)
 # --- frs bench ---------------------------------------------------------------------------
 export FRS_ENDPOINT="http://127.0.0.1:$NGINX_PORT" HUAWEICLOUD_SDK_AK="$AK" HUAWEICLOUD_SDK_SK="$SK" \
   HUAWEICLOUD_SDK_PROJECT_ID="$PROJECT"
+fastest_json() { # JSON objects, one a line -> the one with the most requests_per_second
+  python3 -c 'import json, sys
+runs = [json.loads(line) for line in sys.stdin if line.strip()]
+print(json.dumps(max(runs, key=lambda r: r["requests_per_second"])))'
+}
 frs_bench() { # transport concurrency requests -> the JSON object of the fastest run
   for _ in $(seq 1 "$ROUNDS"); do
     "$FRS" bench delete-face --face-set "$SET" --external-image-id "$IMAGE_ID" \
       --transport "$1" --concurrency "$2" --requests "$3" | tee -a "$WORK/frs-bench.log"
-  done | python3 -c 'import json, sys
-runs = [json.loads(line) for line in sys.stdin if line.strip()]
-print(json.dumps(max(runs, key=lambda r: r["requests_per_second"])))'
+  done | fastest_json
 }
 echo "bench-compare: frs bench against nginx"
 B1=$(frs_bench blocking 1 40000)
@@ -146,9 +149,7 @@ A32=$(frs_bench async 32 60000)
 bare() { # stack concurrency requests -> the JSON object of the fastest run
   for _ in $(seq 1 "$ROUNDS"); do
     "$BARE" "$1" "http://127.0.0.1:$NGINX_PORT$PATH_Q" "$3" "$2" | tee -a "$WORK/bare.log"
-  done | python3 -c 'import json, sys
-runs = [json.loads(line) for line in sys.stdin if line.strip()]
-print(json.dumps(max(runs, key=lambda r: r["requests_per_second"])))'
+  done | fastest_json
 }
 echo "bench-compare: reqwest and hyper alone against nginx"
 BARE_REQWEST=$(bare reqwest 32 60000)
