@@ -72,7 +72,12 @@ impl Received {
             ) {
                 text.push_str("***");
             } else {
-                push_truncated(&mut text, &String::from_utf8_lossy(value.as_bytes()));
+                // Checked as UTF-8 first: the lossy conversion's own scan is slower, and
+                // every value of every request passes here.
+                match std::str::from_utf8(value.as_bytes()) {
+                    Ok(value) => push_truncated(&mut text, value),
+                    Err(_) => push_truncated(&mut text, &String::from_utf8_lossy(value.as_bytes())),
+                }
             }
             ends.push((name_end, text.len()));
         }
@@ -170,5 +175,49 @@ impl Journal {
 
     pub(crate) fn to_vec(&self) -> Vec<RecordedRequest> {
         self.entries.iter().map(|(r, _, _)| r.to_recorded()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(headers: &[(&str, &[u8])]) -> http::request::Parts {
+        let mut builder = http::Request::builder().method("DELETE").uri("/v2/p/face-sets/s/faces?face_id=1");
+        for (name, value) in headers {
+            builder = builder.header(*name, http::HeaderValue::from_bytes(value).expect("a header value"));
+        }
+        builder.body(()).expect("a request").into_parts().0
+    }
+
+    #[test]
+    fn header_values_are_kept_as_text_and_bytes_that_are_not_utf8_replaced() {
+        let recorded = Received::new(
+            &parts(&[
+                ("x-plain", b"ascii value"),
+                ("x-utf8", "caf\u{e9}".as_bytes()),
+                ("x-latin1", b"caf\xe9 \xff"),
+                ("authorization", b"SDK-HMAC-SHA256 Access=AK, Signature=00"),
+            ]),
+            7,
+        )
+        .to_recorded();
+        assert_eq!(recorded.target, "/v2/p/face-sets/s/faces?face_id=1");
+        assert_eq!(recorded.header("x-plain"), Some("ascii value"));
+        assert_eq!(recorded.header("x-utf8"), Some("caf\u{e9}"));
+        assert_eq!(recorded.header("x-latin1"), Some("caf\u{fffd} \u{fffd}"));
+        assert_eq!(recorded.header("authorization"), Some("***"));
+        assert_eq!(recorded.body_len, 7);
+    }
+
+    #[test]
+    fn long_values_are_cut_at_a_character_boundary_and_marked() {
+        let long = "\u{e9}".repeat(MAX_HEADER_VALUE); // two bytes each
+        let recorded = Received::new(&parts(&[("x-long", long.as_bytes())]), 0).to_recorded();
+        let kept = recorded.header("x-long").expect("recorded");
+        assert_eq!(
+            kept,
+            format!("{}… ({} bytes, truncated)", "\u{e9}".repeat(MAX_HEADER_VALUE / 2), long.len())
+        );
     }
 }

@@ -63,27 +63,62 @@ pub(crate) fn create_date() -> String {
 pub(crate) async fn serve(
     listener: tokio::net::TcpListener,
     shared: Arc<Shared>,
+    workers: &Workers,
     shutdown: tokio::sync::oneshot::Receiver<()>,
 ) {
     // Not a graceful shutdown: a connection held open by a `Hang` fault must not keep the
     // emulator alive; the runtime drops whatever is left.
     tokio::select! {
-        () = accept_loop(listener, shared) => {}
+        () = accept_loop(listener, shared, workers) => {}
         _ = shutdown => {}
     }
 }
 
-/// Accepts connections and serves each on a task of its own: at most
-/// `max_connections` at once (further ones are closed at once, so a flood cannot exhaust
-/// the file descriptors), headers within `header_read_timeout`, and an answer even to a
-/// client that half-closes after its request.
-async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
+/// The single-threaded runtimes connections are served on, in turn: the accepting thread's
+/// own and one thread each for the others.
+pub(crate) struct Workers {
+    handles: Vec<tokio::runtime::Handle>,
+    threads: Vec<(tokio::sync::oneshot::Sender<()>, std::thread::JoinHandle<()>)>,
+}
+
+impl Workers {
+    /// `extra` threads, each with a runtime of its own, besides the runtime of `own`.
+    pub(crate) fn start(extra: usize, own: tokio::runtime::Handle) -> std::io::Result<Self> {
+        let mut workers = Self { handles: vec![own], threads: Vec::with_capacity(extra) };
+        for i in 0..extra {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            workers.handles.push(runtime.handle().clone());
+            let thread =
+                std::thread::Builder::new().name(format!("frs-emulator-{}", i + 1)).spawn(move || {
+                    let _ = runtime.block_on(stopped);
+                    runtime.shutdown_timeout(Duration::from_millis(100));
+                })?;
+            workers.threads.push((stop, thread));
+        }
+        Ok(workers)
+    }
+
+    /// Stops the other threads, dropping the connections they serve.
+    pub(crate) fn stop(self) {
+        for (stop, thread) in self.threads {
+            let _ = stop.send(());
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Accepts connections and serves each on a task of its own, on the workers in turn: at
+/// most `max_connections` at once (further ones are closed at once, so a flood cannot
+/// exhaust the file descriptors), headers within `header_read_timeout`, and an answer even
+/// to a client that half-closes after its request.
+async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>, workers: &Workers) {
     let permits = Arc::new(tokio::sync::Semaphore::new(shared.config.max_connections.max(1)));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(shared.config.header_read_timeout)
         .half_close(true);
-    loop {
+    for turn in (0..workers.handles.len()).cycle() {
         // Out of file descriptors and similar: wait a little rather than spin.
         let Ok((stream, _)) = listener.accept().await else {
             tokio::time::sleep(Duration::from_millis(10)).await;
@@ -96,10 +131,12 @@ async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
         };
         // Answers are small and latency matters more than batching in tests.
         let _ = stream.set_nodelay(true);
+        // Registered anew with the I/O driver of the runtime that serves it.
+        let Ok(stream) = stream.into_std() else { continue };
         let shared = Arc::clone(&shared);
         let http = http.clone();
-        tokio::spawn(async move {
-            let mut stream = stream;
+        workers.handles[turn].spawn(async move {
+            let Ok(mut stream) = tokio::net::TcpStream::from_std(stream) else { return };
             // A client that sends nothing is let go after the header timeout, as hyper
             // does for one that sends too slowly.
             match tokio::time::timeout(
@@ -532,7 +569,29 @@ pub(crate) fn admin_json(status: StatusCode, value: &Value) -> Response<Body> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::path_segments;
+    use super::{Workers, path_segments};
+
+    #[test]
+    fn workers_run_their_tasks_on_threads_of_their_own_and_stop() {
+        let own = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+        let workers = Workers::start(2, own.handle().clone()).expect("workers");
+        assert_eq!(workers.handles.len(), 3);
+        let names: Vec<Option<String>> = own.block_on(async {
+            let mut names = Vec::new();
+            for handle in &workers.handles {
+                let task = handle.spawn(async { std::thread::current().name().map(str::to_owned) });
+                names.push(task.await.expect("the task ran"));
+            }
+            names
+        });
+        let me = std::thread::current().name().map(str::to_owned);
+        assert_eq!(names, [me, Some("frs-emulator-1".to_owned()), Some("frs-emulator-2".to_owned())]);
+        let extra = workers.handles[1].clone();
+        workers.stop();
+        // The stopped runtime takes no more work.
+        let late = extra.spawn(async {});
+        assert!(own.block_on(late).is_err_and(|e| e.is_cancelled()));
+    }
 
     proptest! {
         /// The byte scan splits every string as `split('/').skip(1)` does.
