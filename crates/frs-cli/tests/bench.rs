@@ -41,6 +41,13 @@ fn bench_adds_searches_and_deletes_over_both_clients() {
     assert_eq!(frs.emulator.face_count("bench"), Some(0));
     let again = bench(&frs, &["delete-face", "--requests", "3"]);
     assert_eq!((again["requests"].as_u64(), again["errors"].as_u64()), (Some(3), Some(3)), "{again}");
+    // More tasks than calls, dealt among the async runtimes: each call is still made once.
+    let before = frs.emulator.requests().len();
+    let spread =
+        bench(&frs, &["delete-face", "--requests", "3", "--concurrency", "7", "--transport", "async"]);
+    assert_eq!((spread["requests"].as_u64(), spread["errors"].as_u64()), (Some(3), Some(3)), "{spread}");
+    assert_eq!(spread["concurrency"], 7);
+    assert_eq!(frs.emulator.requests().len(), before + 3);
 }
 
 #[test]

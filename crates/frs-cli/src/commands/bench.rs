@@ -1,6 +1,6 @@
 //! `frs bench delete-face|search|add-face`: a load generator on our own clients, for sizing a
 //! QPS quota and for load-testing the emulator. It sends `--requests` calls from
-//! `--concurrency` workers (threads over ureq, or tasks over reqwest on a tokio runtime) and
+//! `--concurrency` workers (threads over ureq, or tasks over reqwest on one runtime per core) and
 //! prints one JSON object: counts, rate and latency percentiles in microseconds.
 
 use std::sync::Arc;
@@ -111,38 +111,67 @@ fn blocking(op: &Op, args: &BenchArgs, global: &GlobalArgs) -> Result<Tally, Cli
     Ok(tally)
 }
 
+/// Over reqwest: the tasks shared among one single-threaded runtime per core, each with a
+/// client (and so a connection pool) of its own, as a load generator such as `wrk` runs a
+/// loop per thread — a connection's readiness, its task and its answer stay on one thread,
+/// with none of a work-stealing scheduler's cross-thread wake-ups.
 fn nonblocking(op: Op, args: &BenchArgs, global: &GlobalArgs) -> Result<Tally, CliError> {
     let crate::settings::Resolved { config, .. } = crate::settings::from_process(global)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::Failed(format!("cannot start the async runtime: {e}")))?;
     let limits = limits(global);
     let (requests, concurrency) = (args.requests, args.concurrency);
-    runtime.block_on(async move {
-        let client = Arc::new(async_client(config, limits)?);
-        let (op, next) = (Arc::new(op), Arc::new(AtomicU64::new(0)));
-        let tasks: Vec<_> = (0..concurrency)
-            .map(|_| {
-                let (client, op, next) = (Arc::clone(&client), Arc::clone(&op), Arc::clone(&next));
-                tokio::spawn(async move {
-                    let mut mine = Tally::default();
-                    while take(&next, requests).is_some() {
-                        let started = Instant::now();
-                        match &*op {
-                            Op::Delete(op) => mine.record(started, &client.execute(op).await),
-                            Op::Search(op) => mine.record(started, &client.execute(op).await),
-                            Op::Add(op) => mine.record(started, &client.execute(op).await),
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let threads = cores.min(concurrency);
+    let (op, next) = (Arc::new(op), Arc::new(AtomicU64::new(0)));
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|i| {
+                // Tasks dealt out as evenly as the count allows.
+                let tasks = concurrency / threads + usize::from(i < concurrency % threads);
+                let (config, limits, op, next) =
+                    (config.clone(), limits.clone(), Arc::clone(&op), Arc::clone(&next));
+                scope.spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| CliError::Failed(format!("cannot start the async runtime: {e}")))?;
+                    runtime.block_on(async move {
+                        let client = Arc::new(async_client(config, limits)?);
+                        let tasks: Vec<_> = (0..tasks)
+                            .map(|_| {
+                                let (client, op, next) =
+                                    (Arc::clone(&client), Arc::clone(&op), Arc::clone(&next));
+                                tokio::spawn(async move {
+                                    let mut mine = Tally::default();
+                                    while take(&next, requests).is_some() {
+                                        let started = Instant::now();
+                                        match &*op {
+                                            Op::Delete(op) => mine.record(started, &client.execute(op).await),
+                                            Op::Search(op) => mine.record(started, &client.execute(op).await),
+                                            Op::Add(op) => mine.record(started, &client.execute(op).await),
+                                        }
+                                    }
+                                    mine
+                                })
+                            })
+                            .collect();
+                        let mut tally = Tally::default();
+                        for task in tasks {
+                            if let Ok(mine) = task.await {
+                                tally.merge(mine);
+                            }
                         }
-                    }
-                    mine
+                        Ok(tally)
+                    })
                 })
             })
             .collect();
         let mut tally = Tally::default();
-        for task in tasks {
-            if let Ok(mine) = task.await {
-                tally.merge(mine);
+        for worker in workers {
+            match worker.join() {
+                Ok(Ok(mine)) => tally.merge(mine),
+                Ok(Err(e)) => return Err(e),
+                // A worker that panicked has lost its tally; the others still count.
+                Err(_) => {}
             }
         }
         Ok(tally)

@@ -1,7 +1,8 @@
 //! `bare-clients reqwest|hyper URL REQUESTS CONCURRENCY`: DELETE `URL` `REQUESTS` times from
-//! `CONCURRENCY` tasks on a multi-threaded tokio runtime, with the headers of a signed
-//! delete-face (fixed, nothing is signed), and print the rate. The same runtime and loop as
-//! `frs bench --transport async`, without the SDK: the ceiling of each HTTP stack.
+//! `CONCURRENCY` tasks shared among one single-threaded tokio runtime per core, each with a
+//! client of its own, with the headers of a signed delete-face (fixed, nothing is signed),
+//! and print the rate. The same runtimes and loop as `frs bench --transport async`, without
+//! the SDK: the ceiling of each HTTP stack.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,17 +29,37 @@ fn main() {
     };
     let requests: u64 = requests.parse().expect("REQUESTS is a number");
     let concurrency: usize = concurrency.parse().expect("CONCURRENCY is a number");
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
-    let seconds = runtime.block_on(async {
-        let next = Arc::new(AtomicU64::new(0));
-        let more = move || next.fetch_add(1, Ordering::Relaxed) < requests;
-        let started = Instant::now();
-        let tasks: Vec<_> = match stack.as_str() {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let threads = cores.min(concurrency);
+    let next = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for i in 0..threads {
+            let tasks = concurrency / threads + usize::from(i < concurrency % threads);
+            let next = Arc::clone(&next);
+            scope.spawn(move || {
+                run(stack, url, tasks, move || next.fetch_add(1, Ordering::Relaxed) < requests)
+            });
+        }
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    #[allow(clippy::cast_precision_loss)]
+    let rate = requests as f64 / seconds;
+    println!(
+        "{{\"stack\": \"{stack}\", \"concurrency\": {concurrency}, \"requests\": {requests}, \"requests_per_second\": {rate:.0}}}"
+    );
+}
+
+/// `tasks` tasks on a single-threaded runtime of this thread, sending while `more()`.
+fn run(stack: &str, url: &str, tasks: usize, more: impl Fn() -> bool + Clone + Send + 'static) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    runtime.block_on(async {
+        let tasks: Vec<_> = match stack {
             "reqwest" => {
                 let client = reqwest::Client::builder().http1_only().build().expect("a client");
-                (0..concurrency)
+                (0..tasks)
                     .map(|_| {
-                        let (client, url, more) = (client.clone(), url.clone(), more.clone());
+                        let (client, url, more) = (client.clone(), url.to_owned(), more.clone());
                         tokio::spawn(async move {
                             while more() {
                                 let mut request = client.delete(&url);
@@ -58,7 +79,7 @@ fn main() {
                     hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
                         .build_http::<http_body_util::Full<bytes::Bytes>>();
                 let uri: http::Uri = url.parse().expect("a URL");
-                (0..concurrency)
+                (0..tasks)
                     .map(|_| {
                         let (client, uri, more) = (client.clone(), uri.clone(), more.clone());
                         tokio::spawn(async move {
@@ -82,11 +103,5 @@ fn main() {
         for task in tasks {
             task.await.expect("a task");
         }
-        started.elapsed().as_secs_f64()
     });
-    #[allow(clippy::cast_precision_loss)]
-    let rate = requests as f64 / seconds;
-    println!(
-        "{{\"stack\": \"{stack}\", \"concurrency\": {concurrency}, \"requests\": {requests}, \"requests_per_second\": {rate:.0}}}"
-    );
 }
