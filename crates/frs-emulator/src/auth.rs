@@ -116,7 +116,7 @@ pub(crate) fn check(shared: &Shared, parts: &Parts, body: &[u8]) -> Result<(), R
     })?;
     let pair = match config.access_keys.iter().find(|p| p.access_key == verified.access_key) {
         Some(pair) => Some(Cow::Borrowed(pair)),
-        None => match temporary(&verified.access_key) {
+        None => match temporary(verified.access_key) {
             Some((_, expires_at)) if expires_at <= SystemTime::now() => {
                 return Err(refuse("the temporary credentials have expired"));
             }
@@ -129,7 +129,7 @@ pub(crate) fn check(shared: &Shared, parts: &Parts, body: &[u8]) -> Result<(), R
         if sent != Some(expected) {
             return Err(refuse("the security token is missing or invalid"));
         }
-        if !verified.signed_headers.iter().any(|h| h == "x-security-token") {
+        if !verified.signs("x-security-token") {
             return Err(refuse("the security token must be signed"));
         }
     }

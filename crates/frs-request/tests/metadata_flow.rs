@@ -153,7 +153,7 @@ impl Cloud {
         let Ok(verified) = verified else { return response(401, REFUSED) };
         let sts = keys.iter().find(|(k, _, _)| *k == verified.access_key).map(|p| p.2.as_str());
         let sent = parts.headers.get("x-security-token").and_then(|v| v.to_str().ok());
-        if sent.is_none() || sent != sts || !verified.signed_headers.iter().any(|h| h == "x-security-token") {
+        if sent.is_none() || sent != sts || !verified.signs("x-security-token") {
             return response(401, REFUSED);
         }
         response(200, r#"{"face_sets_info": []}"#)
