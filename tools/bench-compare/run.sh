@@ -89,10 +89,11 @@ EOF
 # The machine may be shared: every figure is the best of $ROUNDS runs, so that another
 # tenant's burst does not stand in for a client's cost.
 best() { sort -g | tail -1; }
-wrk_rate() { # url lua connections threads -> requests/s
-  for _ in $(seq 1 "$ROUNDS"); do
-    wrk -t"$4" -c"$3" -d"${SECS}s" -s "$2" "$1" | tee -a "$WORK/wrk.log" | awk '/^Requests\/sec:/ {print $2}'
-  done | best
+wrk_once() { # url lua connections threads -> requests/s
+  wrk -t"$4" -c"$3" -d"${SECS}s" -s "$2" "$1" | tee -a "$WORK/wrk.log" | awk '/^Requests\/sec:/ {print $2}'
+}
+wrk_rate() { # url lua connections threads -> requests/s, the best of $ROUNDS runs
+  for _ in $(seq 1 "$ROUNDS"); do wrk_once "$@"; done | best
 }
 echo "bench-compare: wrk against nginx"
 WRK1=$(wrk_rate "http://127.0.0.1:$NGINX_PORT$PATH_Q" "$WORK/delete.lua" 1 1)
@@ -130,30 +131,35 @@ done | best)
 # --- frs bench ---------------------------------------------------------------------------
 export FRS_ENDPOINT="http://127.0.0.1:$NGINX_PORT" HUAWEICLOUD_SDK_AK="$AK" HUAWEICLOUD_SDK_SK="$SK" \
   HUAWEICLOUD_SDK_PROJECT_ID="$PROJECT"
-fastest_json() { # JSON objects, one a line -> the one with the most requests_per_second
-  python3 -c 'import json, sys
-runs = [json.loads(line) for line in sys.stdin if line.strip()]
-print(json.dumps(max(runs, key=lambda r: r["requests_per_second"])))'
-}
-frs_bench() { # transport concurrency requests -> the JSON object of the fastest run
+# Each client run follows a wrk run at its concurrency, round by round: the VM's speed moves by
+# half within seconds, so a client is compared with the limit measured just before it.
+paired() { # connections threads command... -> {"wrk": best, "client": fastest JSON, "rounds": [[wrk, rps]...]}
+  local connections=$1 threads=$2
+  shift 2
   for _ in $(seq 1 "$ROUNDS"); do
-    "$FRS" bench delete-face --face-set "$SET" --external-image-id "$IMAGE_ID" \
-      --transport "$1" --concurrency "$2" --requests "$3" | tee -a "$WORK/frs-bench.log"
-  done | fastest_json
+    limit=$(wrk_once "http://127.0.0.1:$NGINX_PORT$PATH_Q" "$WORK/delete.lua" "$connections" "$threads")
+    echo "$limit $("$@" | tee -a "$WORK/clients.log" | tr -d '\n')"
+  done | python3 -c 'import json, sys
+runs = [(float(w), json.loads(c)) for w, c in (line.split(" ", 1) for line in sys.stdin if line.strip())]
+print(json.dumps({"wrk": max(w for w, _ in runs),
+                  "client": max((c for _, c in runs), key=lambda c: c["requests_per_second"]),
+                  "rounds": [[w, c["requests_per_second"]] for w, c in runs]}))'
 }
-echo "bench-compare: frs bench against nginx"
-B1=$(frs_bench blocking 1 40000)
-B8=$(frs_bench blocking 8 60000)
-A1=$(frs_bench async 1 30000)
-A32=$(frs_bench async 32 60000)
-bare() { # stack concurrency requests -> the JSON object of the fastest run
-  for _ in $(seq 1 "$ROUNDS"); do
-    "$BARE" "$1" "http://127.0.0.1:$NGINX_PORT$PATH_Q" "$3" "$2" | tee -a "$WORK/bare.log"
-  done | fastest_json
+frs_once() { # transport concurrency requests -> frs bench's JSON object
+  "$FRS" bench delete-face --face-set "$SET" --external-image-id "$IMAGE_ID" \
+    --transport "$1" --concurrency "$2" --requests "$3"
 }
+bare_once() { # stack concurrency requests -> bare-clients' JSON object
+  "$BARE" "$1" "http://127.0.0.1:$NGINX_PORT$PATH_Q" "$3" "$2"
+}
+echo "bench-compare: frs bench against nginx, each run after a wrk run"
+B1=$(paired 1 1 frs_once blocking 1 40000)
+B8=$(paired 32 2 frs_once blocking 8 60000)
+A1=$(paired 1 1 frs_once async 1 30000)
+A32=$(paired 32 2 frs_once async 32 60000)
 echo "bench-compare: reqwest and hyper alone against nginx"
-BARE_REQWEST=$(bare reqwest 32 60000)
-BARE_HYPER=$(bare hyper 32 60000)
+BARE_REQWEST=$(paired 32 2 bare_once reqwest 32 60000)
+BARE_HYPER=$(paired 32 2 bare_once hyper 32 60000)
 
 # --- the emulator, AK/SK on --------------------------------------------------------------
 echo "bench-compare: wrk against the emulator (AK/SK-signed, a fixed pre-signed request)"
@@ -168,8 +174,20 @@ print('wrk.method = "DELETE"')
 for name, value in signed["sent_headers"]:
     print('wrk.headers[%s] = %s' % (json.dumps(name), json.dumps(value)))
 EOF
-EMU1=$(wrk_rate "http://127.0.0.1:$EMU_PORT$PATH_Q" "$WORK/signed.lua" 1 1)
-EMU32=$(wrk_rate "http://127.0.0.1:$EMU_PORT$PATH_Q" "$WORK/signed.lua" 32 2)
+# nginx and the emulator in turn, round by round, so that both are measured in the same state
+# of the machine (its speed moves by half within seconds on a shared VM): the ratio is the
+# median of the rounds' own ratios.
+EMU_ROUNDS="${BENCH_EMU_ROUNDS:-5}"
+side_by_side() { # connections threads -> a JSON object: the best of each and every round
+  for _ in $(seq 1 "$EMU_ROUNDS"); do
+    echo "$(wrk_once "http://127.0.0.1:$NGINX_PORT$PATH_Q" "$WORK/delete.lua" "$1" "$2") \
+$(wrk_once "http://127.0.0.1:$EMU_PORT$PATH_Q" "$WORK/signed.lua" "$1" "$2")"
+  done | python3 -c 'import json, sys
+rounds = [[float(x) for x in line.split()] for line in sys.stdin if line.strip()]
+print(json.dumps({"nginx": max(r[0] for r in rounds), "emulator": max(r[1] for r in rounds), "rounds": rounds}))'
+}
+EMU1=$(side_by_side 1 1)
+EMU32=$(side_by_side 32 2)
 EMU_STATUS=$(python3 - "$SIGNED" "$EMU_PORT" "$PATH_Q" <<'EOF'
 import http.client, json, sys
 signed, port, path = json.loads(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
