@@ -3,8 +3,8 @@
 # machine — a loopback nginx answering delete-face as the service does, measured by
 # `wrk -c1`/`-c32` (the limit), the official Python SDK (huaweicloudsdkfrs 3.1.219, in a
 # throw-away venv from tools/record-official/requirements.txt), `frs bench` blocking at 1 and
-# 8 threads and async at 1 and 32 tasks, reqwest and hyper alone at 32 tasks (no SDK code:
-# `bare-clients/`); then the emulator itself under wrk with AK/SK-signed requests next to nginx. Writes docs/performance.md. Not run in CI.
+# 8 threads and async at 1 and 32 tasks, ureq alone at 1 and 8 threads and reqwest and hyper
+# alone at 32 tasks (no SDK code: `bare-clients/`); then the emulator itself under wrk with AK/SK-signed requests next to nginx. Writes docs/performance.md. Not run in CI.
 #
 # Needs cargo, python3 with venv, PyPI, and nginx + wrk (installed from Debian's packages
 # with apt-get when missing). Knobs: BENCH_SECONDS (each wrk and Python run, default 3) and
@@ -41,7 +41,7 @@ echo "bench-compare: building frs and frs-emulator (release)"
 cd "$ROOT"
 cargo build --release --locked -p frs-cli -p frs-emulator --bin frs --bin frs-emulator
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-# reqwest and hyper with no SDK code: the ceiling of each HTTP stack (its own workspace).
+# ureq, reqwest and hyper with no SDK code: the ceiling of each HTTP stack (its own workspace).
 CARGO_TARGET_DIR="$TARGET" cargo build --release --locked --manifest-path "$HERE/bare-clients/Cargo.toml"
 BARE="$TARGET/release/bare-clients"
 FRS="$TARGET/release/frs"
@@ -157,7 +157,9 @@ B1=$(paired 1 1 frs_once blocking 1 40000)
 B8=$(paired 32 2 frs_once blocking 8 60000)
 A1=$(paired 1 1 frs_once async 1 30000)
 A32=$(paired 32 2 frs_once async 32 60000)
-echo "bench-compare: reqwest and hyper alone against nginx"
+echo "bench-compare: ureq, reqwest and hyper alone against nginx"
+BARE_UREQ1=$(paired 1 1 bare_once ureq 1 40000)
+BARE_UREQ8=$(paired 32 2 bare_once ureq 8 60000)
 BARE_REQWEST=$(paired 32 2 bare_once reqwest 32 60000)
 BARE_HYPER=$(paired 32 2 bare_once hyper 32 60000)
 
@@ -202,7 +204,7 @@ EOF
 python3 "$HERE/table.py" "$ROOT/docs/performance.md" "$HERE/notes.md" <<EOF
 {"seconds": $SECS, "rounds": $ROUNDS, "wrk1": $WRK1, "wrk32": $WRK32, "python": $PY,
  "b1": $B1, "b8": $B8, "a1": $A1, "a32": $A32, "emu1": $EMU1, "emu32": $EMU32,
- "bare_reqwest": $BARE_REQWEST, "bare_hyper": $BARE_HYPER,
+ "bare_ureq1": $BARE_UREQ1, "bare_ureq8": $BARE_UREQ8, "bare_reqwest": $BARE_REQWEST, "bare_hyper": $BARE_HYPER,
  "emu_status": "$EMU_STATUS",
  "machine": "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, Linux $(uname -r)",
  "versions": "$(nginx -v 2>&1 | sed 's/nginx version: //'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $("$WORK/venv/bin/python" -V), huaweicloudsdkfrs $("$WORK/venv/bin/python" -m pip show huaweicloudsdkfrs | awk '/^Version/ {print $2}'), $(rustc -V | cut -d' ' -f1-2)",

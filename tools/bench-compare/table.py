@@ -45,6 +45,11 @@ def bench(name, b, note=""):
     return "| %s | %s | %s | %s |" % (name, num(c["requests_per_second"]), median_ratio(b), note)
 
 
+def of_bare(client, bare):
+    """A client's fastest run as a share of its HTTP stack's alone."""
+    return pct(client["client"]["requests_per_second"], bare["client"]["requests_per_second"])
+
+
 lines = [
     "# Performance: delete-face over loopback, side by side with Huawei's own SDK",
     "",
@@ -67,13 +72,16 @@ lines = [
     row("`wrk -c1 -t1` (the limit)", wrk1, wrk1),
     row("official Python SDK `huaweicloudsdkfrs` 3.1.219, 1 thread", py, wrk1),
     bench("`frs bench --transport blocking --concurrency 1` (`frs_ureq::Client`)", d["b1"]),
+    bench("ureq alone, 1 thread (no SDK code: `bare-clients ureq`)", d["bare_ureq1"],
+          "`frs_ureq::Client` at 1 is %s of it" % of_bare(d["b1"], d["bare_ureq1"])),
     bench("`frs bench --transport blocking --concurrency 8`", d["b8"]),
+    bench("ureq alone, 8 threads", d["bare_ureq8"],
+          "`frs_ureq::Client` at 8 is %s of it" % of_bare(d["b8"], d["bare_ureq8"])),
     bench("`frs bench --transport async --concurrency 1` (`frs_reqwest::Client`)", d["a1"]),
     bench("`frs bench --transport async --concurrency 32`", d["a32"]),
     row("`wrk -c32 -t2` (the limit at 32)", wrk32, wrk32),
     bench("reqwest alone, 32 tasks (no SDK code: `bare-clients reqwest`)", d["bare_reqwest"],
-          "`frs_reqwest::Client` at 32 is %s of it" % pct(d["a32"]["client"]["requests_per_second"],
-                                                     d["bare_reqwest"]["client"]["requests_per_second"])),
+          "`frs_reqwest::Client` at 32 is %s of it" % of_bare(d["a32"], d["bare_reqwest"])),
     bench("hyper alone, 32 tasks (no SDK code: `bare-clients hyper`)", d["bare_hyper"]),
     "",
     "Each client's ratio is the median of its rounds' own: every client run follows a `wrk` run at",
@@ -85,10 +93,12 @@ lines = [
     "The 8-thread and 32-task rows are compared with `wrk -c32`, the limit at high",
     "concurrency. On 2 cores the client and nginx share the CPU: every cycle a client spends",
     "is taken from the server too. The async rows run one single-threaded tokio runtime per",
-    "core, each with a client of its own and its share of the tasks. The last two rows are the",
-    "HTTP stacks alone — the same runtimes and task loop as `frs bench --transport async`, the",
-    "headers of a signed delete-face fixed, nothing built, signed or parsed: the ceiling of a",
-    "client on each.",
+    "core, each with a client of its own and its share of the tasks. The rows \"alone\" are the",
+    "HTTP stacks with no SDK code (`tools/bench-compare/bare-clients`) — the same threads and",
+    "loop as `frs bench --transport blocking` (ureq: one agent shared by the threads, each",
+    "request with `frs_ureq`'s settings: error statuses as answers, no redirects, connect and",
+    "total timeouts, a capped body) or `--transport async` (reqwest, hyper), the headers of a",
+    "signed delete-face fixed, nothing built, signed or parsed: the ceiling of a client on each.",
     "",
     "## The emulator under load",
     "",

@@ -1,14 +1,19 @@
-//! `bare-clients reqwest|hyper URL REQUESTS CONCURRENCY`: DELETE `URL` `REQUESTS` times from
-//! `CONCURRENCY` tasks shared among one single-threaded tokio runtime per core, each with a
-//! client of its own, with the headers of a signed delete-face (fixed, nothing is signed),
-//! and print the rate. The same runtimes and loop as `frs bench --transport async`, without
-//! the SDK: the ceiling of each HTTP stack.
+//! `bare-clients reqwest|hyper|ureq URL REQUESTS CONCURRENCY`: DELETE `URL` `REQUESTS` times
+//! with the headers of a signed delete-face (fixed, nothing is signed), and print the rate.
+//! reqwest and hyper: `CONCURRENCY` tasks shared among one single-threaded tokio runtime per
+//! core, each with a client of its own — the runtimes and loop of `frs bench --transport
+//! async`. ureq: `CONCURRENCY` threads sharing one agent, each request configured as
+//! `frs_ureq::UreqTransport` configures it (error statuses as answers, no redirects, connect
+//! and total timeouts, the body read with a cap) — the loop of `frs bench --transport
+//! blocking`. Without the SDK: the ceiling of each HTTP stack.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use http_body_util::BodyExt as _;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 const HEADERS: [(&str, &str); 4] = [
     ("content-type", "application/json"),
@@ -24,11 +29,16 @@ const HEADERS: [(&str, &str); 4] = [
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, stack, url, requests, concurrency] = &args[..] else {
-        eprintln!("usage: bare-clients reqwest|hyper URL REQUESTS CONCURRENCY");
+        eprintln!("usage: bare-clients reqwest|hyper|ureq URL REQUESTS CONCURRENCY");
         std::process::exit(2);
     };
     let requests: u64 = requests.parse().expect("REQUESTS is a number");
     let concurrency: usize = concurrency.parse().expect("CONCURRENCY is a number");
+    if stack == "ureq" {
+        let started = Instant::now();
+        blocking(url, requests, concurrency);
+        return report(stack, concurrency, requests, started);
+    }
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let threads = cores.min(concurrency);
     let next = Arc::new(AtomicU64::new(0));
@@ -42,12 +52,61 @@ fn main() {
             });
         }
     });
+    report(stack, concurrency, requests, started);
+}
+
+fn report(stack: &str, concurrency: usize, requests: u64, started: Instant) {
     let seconds = started.elapsed().as_secs_f64();
     #[allow(clippy::cast_precision_loss)]
     let rate = requests as f64 / seconds;
     println!(
         "{{\"stack\": \"{stack}\", \"concurrency\": {concurrency}, \"requests\": {requests}, \"requests_per_second\": {rate:.0}}}"
     );
+}
+
+/// `concurrency` threads sharing one ureq agent, as `frs bench --transport blocking` shares
+/// one client: each request configured as `UreqTransport::send` does, the host resolved once
+/// (`UreqTransport::new` caches the lookup for a minute: ureq's own resolver, with a timeout
+/// set, spawns a thread for every lookup).
+fn blocking(url: &str, requests: u64, concurrency: usize) {
+    let uri: http::Uri = url.parse().expect("a URL");
+    let config = ureq::config::Config::default();
+    let addrs = DefaultResolver::default().resolve(&uri, &config, NextTimeout::default()).expect("an address");
+    let agent = ureq::Agent::with_parts(config, DefaultConnector::new(), Resolved(addrs));
+    let next = AtomicU64::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..concurrency {
+            scope.spawn(|| {
+                while next.fetch_add(1, Ordering::Relaxed) < requests {
+                    let mut request = http::Request::delete(url);
+                    for (name, value) in HEADERS {
+                        request = request.header(name, value);
+                    }
+                    let request = request.body(&[][..]).expect("a request");
+                    let request = agent
+                        .configure_request(request)
+                        .http_status_as_error(false)
+                        .max_redirects(0)
+                        .timeout_connect(Some(Duration::from_secs(10)))
+                        .timeout_global(Some(Duration::from_secs(30)))
+                        .build();
+                    let answer = agent.run(request).expect("an answer");
+                    let body = answer.into_body().with_config().limit(10 << 20).read_to_vec().expect("a body");
+                    assert!(!body.is_empty());
+                }
+            });
+        }
+    });
+}
+
+/// The addresses looked up once, for every request.
+#[derive(Debug)]
+struct Resolved(ResolvedSocketAddrs);
+
+impl Resolver for Resolved {
+    fn resolve(&self, _: &http::Uri, _: &ureq::config::Config, _: NextTimeout) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        Ok(self.0.clone())
+    }
 }
 
 /// `tasks` tasks on a single-threaded runtime of this thread, sending while `more()`.
@@ -98,7 +157,7 @@ fn run(stack: &str, url: &str, tasks: usize, more: impl Fn() -> bool + Clone + S
                     })
                     .collect()
             }
-            other => panic!("unknown stack {other}: reqwest or hyper"),
+            other => panic!("unknown stack {other}: reqwest, hyper or ureq"),
         };
         for task in tasks {
             task.await.expect("a task");
