@@ -201,7 +201,10 @@ EOF
 )
 
 # --- the table ---------------------------------------------------------------------------
-python3 "$HERE/table.py" "$ROOT/docs/performance.md" "$HERE/notes.md" <<EOF
+# The figures are kept next to the build, so that the page can be written again after an edit
+# of notes.md without measuring again: python3 table.py docs/performance.md notes.md < FIGURES
+FIGURES="$TARGET/bench-compare.json"
+cat > "$FIGURES" <<EOF
 {"seconds": $SECS, "rounds": $ROUNDS, "wrk1": $WRK1, "wrk32": $WRK32, "python": $PY,
  "b1": $B1, "b8": $B8, "a1": $A1, "a32": $A32, "emu1": $EMU1, "emu32": $EMU32,
  "bare_ureq1": $BARE_UREQ1, "bare_ureq8": $BARE_UREQ8, "bare_reqwest": $BARE_REQWEST, "bare_hyper": $BARE_HYPER,
@@ -211,4 +214,5 @@ python3 "$HERE/table.py" "$ROOT/docs/performance.md" "$HERE/notes.md" <<EOF
  "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "commit": "$(git -C "$ROOT" rev-parse --short HEAD)",
  "load": "$(cut -d' ' -f1-3 /proc/loadavg)"}
 EOF
-echo "bench-compare: wrote docs/performance.md"
+python3 "$HERE/table.py" "$ROOT/docs/performance.md" "$HERE/notes.md" < "$FIGURES"
+echo "bench-compare: wrote docs/performance.md (figures in $FIGURES)"
