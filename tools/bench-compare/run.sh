@@ -4,7 +4,8 @@
 # `wrk -c1`/`-c32` (the limit), the official Python SDK (huaweicloudsdkfrs 3.1.219, in a
 # throw-away venv from tools/record-official/requirements.txt), `frs bench` blocking at 1 and
 # 8 threads and async at 1 and 32 tasks, ureq alone at 1 and 8 threads and reqwest and hyper
-# alone at 32 tasks (no SDK code: `bare-clients/`); then the emulator itself under wrk with AK/SK-signed requests next to nginx. Writes docs/performance.md. Not run in CI.
+# alone at 32 tasks (no SDK code: `bare-clients/`), the core over hyper at 32 tasks (the example
+# runtime `frs-conformance/examples/hyper_bench`); then the emulator itself under wrk with AK/SK-signed requests next to nginx. Writes docs/performance.md. Not run in CI.
 #
 # Needs cargo, python3 with venv, PyPI, and nginx + wrk (installed from Debian's packages
 # with apt-get when missing). Knobs: BENCH_SECONDS (each wrk and Python run, default 3) and
@@ -44,6 +45,9 @@ TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 # ureq, reqwest and hyper with no SDK code: the ceiling of each HTTP stack (its own workspace).
 CARGO_TARGET_DIR="$TARGET" cargo build --release --locked --manifest-path "$HERE/bare-clients/Cargo.toml"
 BARE="$TARGET/release/bare-clients"
+# The core over hyper: the example runtime of frs-conformance under the same loop as `frs bench`.
+cargo build --release --locked -p frs-conformance --example hyper_bench
+HYPER_CORE="$TARGET/release/examples/hyper_bench"
 FRS="$TARGET/release/frs"
 EMU="$TARGET/release/frs-emulator"
 
@@ -152,6 +156,9 @@ frs_once() { # transport concurrency requests -> frs bench's JSON object
 bare_once() { # stack concurrency requests -> bare-clients' JSON object
   "$BARE" "$1" "http://127.0.0.1:$NGINX_PORT$PATH_Q" "$3" "$2"
 }
+hyper_core_once() { # concurrency requests -> hyper_bench's JSON object
+  "$HYPER_CORE" "$SET" "$IMAGE_ID" "$2" "$1"
+}
 echo "bench-compare: frs bench against nginx, each run after a wrk run"
 B1=$(paired 1 1 frs_once blocking 1 40000)
 B8=$(paired 32 2 frs_once blocking 8 60000)
@@ -162,6 +169,8 @@ BARE_UREQ1=$(paired 1 1 bare_once ureq 1 40000)
 BARE_UREQ8=$(paired 32 2 bare_once ureq 8 60000)
 BARE_REQWEST=$(paired 32 2 bare_once reqwest 32 60000)
 BARE_HYPER=$(paired 32 2 bare_once hyper 32 60000)
+echo "bench-compare: the core over hyper (the example runtime) against nginx"
+CORE_HYPER=$(paired 32 2 hyper_core_once 32 60000)
 
 # --- the emulator, AK/SK on --------------------------------------------------------------
 echo "bench-compare: wrk against the emulator (AK/SK-signed, a fixed pre-signed request)"
@@ -207,7 +216,7 @@ FIGURES="$TARGET/bench-compare.json"
 cat > "$FIGURES" <<EOF
 {"seconds": $SECS, "rounds": $ROUNDS, "wrk1": $WRK1, "wrk32": $WRK32, "python": $PY,
  "b1": $B1, "b8": $B8, "a1": $A1, "a32": $A32, "emu1": $EMU1, "emu32": $EMU32,
- "bare_ureq1": $BARE_UREQ1, "bare_ureq8": $BARE_UREQ8, "bare_reqwest": $BARE_REQWEST, "bare_hyper": $BARE_HYPER,
+ "bare_ureq1": $BARE_UREQ1, "bare_ureq8": $BARE_UREQ8, "bare_reqwest": $BARE_REQWEST, "bare_hyper": $BARE_HYPER, "core_hyper": $CORE_HYPER,
  "emu_status": "$EMU_STATUS",
  "machine": "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, Linux $(uname -r)",
  "versions": "$(nginx -v 2>&1 | sed 's/nginx version: //'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $("$WORK/venv/bin/python" -V), huaweicloudsdkfrs $("$WORK/venv/bin/python" -m pip show huaweicloudsdkfrs | awk '/^Version/ {print $2}'), $(rustc -V | cut -d' ' -f1-2)",
