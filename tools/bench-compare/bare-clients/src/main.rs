@@ -71,7 +71,8 @@ fn report(stack: &str, concurrency: usize, requests: u64, started: Instant) {
 fn blocking(url: &str, requests: u64, concurrency: usize) {
     let uri: http::Uri = url.parse().expect("a URL");
     let config = ureq::config::Config::default();
-    let addrs = DefaultResolver::default().resolve(&uri, &config, NextTimeout::default()).expect("an address");
+    let addrs =
+        DefaultResolver::default().resolve(&uri, &config, NextTimeout::default()).expect("an address");
     let agent = ureq::Agent::with_parts(config, DefaultConnector::new(), Resolved(addrs));
     let next = AtomicU64::new(0);
     std::thread::scope(|scope| {
@@ -91,7 +92,8 @@ fn blocking(url: &str, requests: u64, concurrency: usize) {
                         .timeout_global(Some(Duration::from_secs(30)))
                         .build();
                     let answer = agent.run(request).expect("an answer");
-                    let body = answer.into_body().with_config().limit(10 << 20).read_to_vec().expect("a body");
+                    let body =
+                        answer.into_body().with_config().limit(10 << 20).read_to_vec().expect("a body");
                     assert!(!body.is_empty());
                 }
             });
@@ -104,7 +106,12 @@ fn blocking(url: &str, requests: u64, concurrency: usize) {
 struct Resolved(ResolvedSocketAddrs);
 
 impl Resolver for Resolved {
-    fn resolve(&self, _: &http::Uri, _: &ureq::config::Config, _: NextTimeout) -> Result<ResolvedSocketAddrs, ureq::Error> {
+    fn resolve(
+        &self,
+        _: &http::Uri,
+        _: &ureq::config::Config,
+        _: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
         Ok(self.0.clone())
     }
 }
