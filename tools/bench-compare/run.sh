@@ -5,7 +5,8 @@
 # throw-away venv from tools/record-official/requirements.txt), `frs bench` blocking at 1 and
 # 8 threads and async at 1 and 32 tasks, ureq alone at 1 and 8 threads and reqwest and hyper
 # alone at 32 tasks (no SDK code: `bare-clients/`), the core over hyper at 32 tasks (the example
-# runtime `frs-conformance/examples/hyper_bench`); then the emulator itself under wrk with AK/SK-signed requests next to nginx. Writes docs/performance.md. Not run in CI.
+# runtime `frs-conformance/examples/hyper_bench`); then the emulator itself under wrk with
+# AK/SK-signed requests next to nginx. Writes docs/performance.md. Not run in CI.
 #
 # Needs cargo, python3 with venv, PyPI, and nginx + wrk (installed from Debian's packages
 # with apt-get when missing). Knobs: BENCH_SECONDS (each wrk and Python run, default 3) and
