@@ -380,3 +380,21 @@ pub fn a_hundred_sequential_calls_use_one_connection<S: Subject>(
     }
     assert_eq!(emulator.connections_accepted(), 1, "connections for 100 sequential calls");
 }
+
+/// Calls in flight at once keep their connections: a bulk run of 16 workers opens at most 16,
+/// however many calls it makes (1,000 here). A pool that keeps fewer idle connections than there are
+/// workers closes and reopens them — against the service, a TLS handshake each time.
+pub fn concurrent_calls_keep_their_connections<S: Subject>(make: impl Fn(Config, TransportLimits) -> S) {
+    use frs_request::bulk::BulkOptions;
+    let emulator = emulator();
+    let client = signed(&emulator, &make);
+    let ops: Vec<_> = (0..1000).map(|i| (i, by_image(&format!("absent-{i}")))).collect();
+    let (items, summary) = client.execute_many(ops, BulkOptions::concurrency(16));
+    assert_eq!((items.len(), summary.progress.failed), (1000, 1000));
+    for item in &items {
+        let code = item.result.as_ref().err().and_then(Error::code);
+        assert_eq!(code, Some(&ErrorCode::FieldNotFound), "call {}", item.key);
+    }
+    let connections = emulator.connections_accepted();
+    assert!((1..=16).contains(&connections), "{connections} connections for 1,000 calls from 16 workers");
+}

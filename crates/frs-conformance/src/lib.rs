@@ -92,7 +92,8 @@ macro_rules! conformance_tests {
             a_skewed_service_clock_is_corrected_after_one_retry,
             the_rate_limit_holds_over_real_http,
             soak_of_mixed_operations_under_injected_faults,
-            a_hundred_sequential_calls_use_one_connection
+            a_hundred_sequential_calls_use_one_connection,
+            concurrent_calls_keep_their_connections
         );
     };
     (@each $kind:ident, $make:expr; $($check:ident),* $(,)?) => {
