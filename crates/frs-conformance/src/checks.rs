@@ -382,8 +382,8 @@ pub fn a_hundred_sequential_calls_use_one_connection<S: Subject>(
 }
 
 /// Calls in flight at once keep their connections: a bulk run of 16 workers opens at most 16,
-/// however many calls it makes (1,000 here). A pool that keeps fewer idle connections than there are
-/// workers closes and reopens them — against the service, a TLS handshake each time.
+/// however many calls it makes (1,000 here). A pool that keeps fewer idle connections than
+/// there are workers closes and reopens them — against the service, a TLS handshake each time.
 pub fn concurrent_calls_keep_their_connections<S: Subject>(make: impl Fn(Config, TransportLimits) -> S) {
     use frs_request::bulk::BulkOptions;
     let emulator = emulator();

@@ -145,9 +145,9 @@ pub struct UreqTransport {
 
 impl UreqTransport {
     /// A transport with a new agent, which resolves each host once a minute rather than on
-    /// every call, and keeps up to 256 idle connections (ureq's own agent keeps 3 a host: a
-    /// client shared by more threads, a bulk run's workers, closed and reopened connections —
-    /// against the service a TLS handshake each).
+    /// every call, and keeps up to 256 idle connections. ureq's own agent keeps 3 a host, so
+    /// a client shared by more threads (a bulk run's workers) closed and reopened them —
+    /// against the service, a TLS handshake each.
     pub fn new(limits: TransportLimits) -> Self {
         let pool = ureq::Agent::config_builder().max_idle_connections(256).max_idle_connections_per_host(256);
         let agent = ureq::Agent::with_parts(pool.build(), DefaultConnector::new(), CachedResolver::default());

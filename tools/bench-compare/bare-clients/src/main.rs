@@ -65,12 +65,15 @@ fn report(stack: &str, concurrency: usize, requests: u64, started: Instant) {
 }
 
 /// `concurrency` threads sharing one ureq agent, as `frs bench --transport blocking` shares
-/// one client: each request configured as `UreqTransport::send` does, the host resolved once
+/// one client: its pool as `UreqTransport::new` builds it, each request configured as
+/// `UreqTransport::send` does, the host resolved once
 /// (`UreqTransport::new` caches the lookup for a minute: ureq's own resolver, with a timeout
 /// set, spawns a thread for every lookup).
 fn blocking(url: &str, requests: u64, concurrency: usize) {
     let uri: http::Uri = url.parse().expect("a URL");
-    let config = ureq::config::Config::default();
+    // The pool `UreqTransport::new` builds: up to 256 idle connections (ureq keeps 3 a host).
+    let config =
+        ureq::Agent::config_builder().max_idle_connections(256).max_idle_connections_per_host(256).build();
     let addrs =
         DefaultResolver::default().resolve(&uri, &config, NextTimeout::default()).expect("an address");
     let agent = ureq::Agent::with_parts(config, DefaultConnector::new(), Resolved(addrs));
